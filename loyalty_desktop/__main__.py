@@ -1,0 +1,3 @@
+from loyalty_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""CLI command modules. Each module defines ``register(subparsers)``; ``cli.py`` discovers them."""

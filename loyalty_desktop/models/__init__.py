@@ -1,0 +1,20 @@
+"""SQLModel tables. Import this package to register every table on ``SQLModel.metadata``.
+
+Conventions: money is an integer number of đồng; datetimes are naive local shop time;
+phones are E.164 strings (``+84912345678``), unique per customer.
+"""
+
+from loyalty_desktop.models.customers import Customer, CustomerStats, Purchase
+from loyalty_desktop.models.tags import CustomerTag, Tag, TagGroup, TagOperation
+from loyalty_desktop.models.segments import Segment, SegmentMember
+from loyalty_desktop.models.campaigns import Campaign, CampaignRecipient, DeliveryReport
+from loyalty_desktop.models.records import AuditLog, ConsentEvent, ImportRecord, Setting
+from sqlmodel import SQLModel
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AuditLog", "Campaign", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerStats",
+    "CustomerTag", "DeliveryReport", "ImportRecord", "Purchase", "Segment", "SegmentMember",
+    "Setting", "Tag", "TagGroup", "TagOperation", "metadata",
+]

@@ -1,0 +1,141 @@
+"""Per-customer purchase statistics (``customer_stats``), kept current by every write path.
+
+Segment conditions on behaviour read these columns instead of summing purchases: at 1M customers
+and 10M purchases that is the difference between 0.3 ms and 1 s. Every customer has exactly one
+stats row. Cancelled purchases never count. Windowed columns (30/90/180/365 days) are "within the
+last N days as of ``as_of``": on or after ``as_of - N days``; ``slide_windows`` moves them to today.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Iterable, Sequence
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select, update
+from sqlalchemy.engine import Connection
+
+from loyalty_desktop.models import Customer, CustomerStats, Purchase
+from loyalty_desktop.settings import get_setting
+
+WINDOWS = (30, 90, 180, 365)
+CHUNK = 500
+
+c = Customer.__table__
+p = Purchase.__table__
+s = CustomerStats.__table__
+
+
+def window_start(today: date, days: int) -> datetime:
+    """First instant counted by "within the last N days" (local calendar date >= today - N)."""
+    return datetime.combine(today - timedelta(days=days), time.min)
+
+
+def _stats_select(today: date, customer_filter=None):
+    """SELECT of complete stats rows for customers (all, or those matching ``customer_filter``)."""
+    counted = and_(p.c.customer_id == c.c.id, p.c.cancelled.is_(False))
+    cols = [
+        c.c.id.label("customer_id"),
+        func.count(p.c.id).label("order_count"),
+        func.coalesce(func.sum(p.c.amount), 0).label("total_spent"),
+        func.min(p.c.purchased_at).label("first_purchase_at"),
+        func.max(p.c.purchased_at).label("last_purchase_at"),
+    ]
+    for days in WINDOWS:
+        start = window_start(today, days)
+        inside = p.c.purchased_at >= start
+        cols.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0).label(f"orders_{days}d"))
+        cols.append(func.coalesce(func.sum(case((inside, p.c.amount), else_=0)), 0).label(f"spent_{days}d"))
+    cols.append(literal(today).label("as_of"))
+    q = select(*cols).select_from(c.outerjoin(p, counted)).group_by(c.c.id)
+    if customer_filter is not None:
+        q = q.where(customer_filter)
+    return q
+
+
+_STAT_COLUMNS = (
+    ["customer_id", "order_count", "total_spent", "first_purchase_at", "last_purchase_at"]
+    + [f"{kind}_{d}d" for d in WINDOWS for kind in ("orders", "spent")]
+    + ["as_of"]
+)
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, today: date | None = None) -> None:
+    """Recompute stats (and tiers) for these customers, or for everyone when ``None``."""
+    today = today or date.today()
+    if customer_ids is None:
+        conn.execute(delete(s))
+        conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today)))
+        apply_tiers(conn, None)
+        return
+    ids = sorted(set(customer_ids))
+    for chunk in _chunks(ids):
+        conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
+        conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
+    apply_tiers(conn, ids)
+
+
+def ensure_stats_rows(conn: Connection, customer_ids: Sequence[int], today: date | None = None) -> None:
+    """Give new customers (with no purchases yet) their zero stats row."""
+    today = today or date.today()
+    for chunk in _chunks(sorted(set(customer_ids))):
+        have = set(conn.execute(select(s.c.customer_id).where(s.c.customer_id.in_(chunk))).scalars())
+        missing = [i for i in chunk if i not in have]
+        if missing:
+            conn.execute(insert(s), [{"customer_id": i, "as_of": today} for i in missing])
+
+
+def slide_windows(conn: Connection, today: date | None = None) -> int:
+    """Move windowed columns to ``today``. Only customers who bought in the last year can change.
+
+    Returns how many customers were recomputed. Cheap when run daily (the first start of a day).
+    """
+    today = today or date.today()
+    stale = conn.execute(select(func.count()).select_from(s).where(s.c.as_of != today)).scalar()
+    if not stale:
+        return 0
+    oldest = conn.execute(select(func.min(s.c.as_of))).scalar() or today
+    since = window_start(oldest, max(WINDOWS))
+    ids = list(
+        conn.execute(
+            select(s.c.customer_id).where(s.c.as_of != today, s.c.last_purchase_at >= since)
+        ).scalars()
+    )
+    for chunk in _chunks(ids):
+        conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
+        conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
+    conn.execute(update(s).where(s.c.as_of != today).values(as_of=today))
+    return len(ids)
+
+
+def apply_tiers(conn: Connection, customer_ids: Sequence[int] | None) -> None:
+    """Tier from total spent and the shop's thresholds (settings ``tiers``)."""
+    tiers = sorted(get_setting(conn, "tiers"), key=lambda t: -t[1])
+    spent = select(s.c.total_spent).where(s.c.customer_id == c.c.id).scalar_subquery()
+    tier_expr = case(*[(spent >= threshold, name) for name, threshold in tiers], else_=None) if tiers else None
+    stmt = update(c).values(tier=tier_expr)
+    if customer_ids is None:
+        conn.execute(stmt)
+        return
+    for chunk in _chunks(list(customer_ids)):
+        conn.execute(stmt.where(c.c.id.in_(chunk)))
+
+
+def refresh_rfm(conn: Connection) -> None:
+    """RFM scores 1–5 by quintiles over customers who bought (5 = best). Others get NULL."""
+    buyers = select(
+        s.c.customer_id,
+        func.ntile(5).over(order_by=s.c.last_purchase_at.asc()).label("r"),
+        func.ntile(5).over(order_by=s.c.order_count.asc()).label("f"),
+        func.ntile(5).over(order_by=s.c.total_spent.asc()).label("m"),
+    ).where(s.c.order_count > 0).subquery()
+    conn.execute(update(s).values(rfm_r=None, rfm_f=None, rfm_m=None).where(s.c.rfm_r.is_not(None)))
+    conn.execute(
+        update(s)
+        .where(s.c.customer_id == buyers.c.customer_id)
+        .values(rfm_r=buyers.c.r, rfm_f=buyers.c.f, rfm_m=buyers.c.m)
+    )

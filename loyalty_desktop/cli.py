@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="database file or URL (default: LOYALTY_DB or the user data folder)")
     parser.add_argument("--version", action="version", version=f"loyalty-desktop {__version__}")
+    parser.add_argument("--self-test", nargs="?", const="-", metavar="REPORT",
+                        help="smoke-test this installation on a temporary database; exit 0 if it works")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the app (default)")
@@ -77,6 +79,10 @@ def cmd_info(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "self_test", None):
+        from loyalty_desktop.selftest import run_self_test
+
+        return run_self_test(args.self_test)
     if not getattr(args, "func", None):
         args.func = cmd_gui
     try:

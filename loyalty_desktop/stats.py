@@ -15,10 +15,15 @@ from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
 from loyalty_desktop.models import Customer, CustomerStats, Purchase
-from loyalty_desktop.settings import get_setting
+from loyalty_desktop.settings import get_setting, set_setting
 
 WINDOWS = (30, 90, 180, 365)
 CHUNK = 500
+# Setting holding the date (ISO) as of which EVERY stats row's windowed columns are current. Written by
+# a full ``refresh_stats`` and by ``slide_windows``; cleared when rows are refreshed as of another day.
+# The segment compiler reads windowed columns only when this equals its "today"; otherwise it
+# aggregates purchases (correct, slower). The runner never writes: the app slides once a day on open.
+WINDOWS_MARKER = "stats_windows_as_of"
 
 c = Customer.__table__
 p = Purchase.__table__
@@ -59,6 +64,24 @@ _STAT_COLUMNS = (
 )
 
 
+def windows_as_of(conn: Connection) -> date | None:
+    """The day every stats row's 30/90/180/365-day columns are current for (None: unknown/mixed)."""
+    value = get_setting(conn, WINDOWS_MARKER)
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _mark_windows(conn: Connection, today: date, everyone: bool) -> None:
+    if everyone:
+        set_setting(conn, WINDOWS_MARKER, today.isoformat())
+    else:
+        marked = windows_as_of(conn)
+        if marked is not None and marked != today:
+            set_setting(conn, WINDOWS_MARKER, None)
+
+
 def _chunks(ids: Sequence[int], size: int = CHUNK):
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
@@ -71,8 +94,10 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         conn.execute(delete(s))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today)))
         apply_tiers(conn, None)
+        _mark_windows(conn, today, True)
         return
     ids = sorted(set(customer_ids))
+    _mark_windows(conn, today, False)
     for chunk in _chunks(ids):
         conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
@@ -82,6 +107,8 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
 def ensure_stats_rows(conn: Connection, customer_ids: Sequence[int], today: date | None = None) -> None:
     """Give new customers (with no purchases yet) their zero stats row."""
     today = today or date.today()
+    if customer_ids:
+        _mark_windows(conn, today, False)
     for chunk in _chunks(sorted(set(customer_ids))):
         have = set(conn.execute(select(s.c.customer_id).where(s.c.customer_id.in_(chunk))).scalars())
         missing = [i for i in chunk if i not in have]
@@ -97,6 +124,8 @@ def slide_windows(conn: Connection, today: date | None = None) -> int:
     today = today or date.today()
     stale = conn.execute(select(func.count()).select_from(s).where(s.c.as_of != today)).scalar()
     if not stale:
+        if windows_as_of(conn) != today:
+            _mark_windows(conn, today, True)
         return 0
     oldest = conn.execute(select(func.min(s.c.as_of))).scalar() or today
     since = window_start(oldest, max(WINDOWS))
@@ -109,6 +138,7 @@ def slide_windows(conn: Connection, today: date | None = None) -> int:
         conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
     conn.execute(update(s).where(s.c.as_of != today).values(as_of=today))
+    _mark_windows(conn, today, True)
     return len(ids)
 
 
@@ -126,12 +156,22 @@ def apply_tiers(conn: Connection, customer_ids: Sequence[int] | None) -> None:
 
 
 def refresh_rfm(conn: Connection) -> None:
-    """RFM scores 1–5 by quintiles over customers who bought (5 = best). Others get NULL."""
+    """RFM scores 1–5 by quintiles over customers who bought (5 = best). Others get NULL.
+
+    Score = 1 + 5·(rank − 1) // buyers, where rank() gives ties the same rank: equal values always get
+    the same score (ntile would split ties arbitrarily, making segments non-deterministic).
+    Run after bulk changes to stats: a full ``refresh_stats``, an import, and the daily slide.
+    """
+    n = func.count().over()
+
+    def score(col):
+        return 1 + (5 * (func.rank().over(order_by=col.asc()) - 1)) // n
+
     buyers = select(
         s.c.customer_id,
-        func.ntile(5).over(order_by=s.c.last_purchase_at.asc()).label("r"),
-        func.ntile(5).over(order_by=s.c.order_count.asc()).label("f"),
-        func.ntile(5).over(order_by=s.c.total_spent.asc()).label("m"),
+        score(s.c.last_purchase_at).label("r"),
+        score(s.c.order_count).label("f"),
+        score(s.c.total_spent).label("m"),
     ).where(s.c.order_count > 0).subquery()
     conn.execute(update(s).values(rfm_r=None, rfm_f=None, rfm_m=None).where(s.c.rfm_r.is_not(None)))
     conn.execute(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from loyalty_desktop.models.customers import _now
@@ -18,7 +19,7 @@ class Campaign(SQLModel, table=True):
     no_accents: bool = Field(default=False)
     preset: str = Field(default="phone_message", max_length=40)
     phone_format: str = Field(default="0", max_length=4)
-    send_at: datetime | None = Field(default=None)
+    send_at: NaiveDatetime | None = Field(default=None)
     recipients: int = Field(default=0)
     control: int = Field(default=0)
     counts_json: str = Field(default="{}")  # exclusions and other counts
@@ -26,7 +27,7 @@ class Campaign(SQLModel, table=True):
     encoding: str | None = Field(default=None, max_length=10)
     estimated_cost: int = Field(default=0)
     file_path: str | None = Field(default=None)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class CampaignRecipient(SQLModel, table=True):
@@ -49,4 +50,4 @@ class DeliveryReport(SQLModel, table=True):
     delivered: int = Field(default=0)
     failed: int = Field(default=0)
     unknown: int = Field(default=0)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)

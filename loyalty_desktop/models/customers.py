@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import Date as SADate
 from sqlalchemy import DateTime as SADateTime
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 
@@ -24,6 +25,10 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_points", "points"),
         Index("ix_customer_tier", "tier"),
         Index("ix_customer_code", "code"),
+        # customer-list sorts (0003); the FTS5 search table + triggers also come from 0003
+        Index("ix_customer_birth_date", "birth_date"),
+        Index("ix_customer_province_sort", "province"),
+        Index("ix_customer_gender_sort", "gender"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,8 +52,8 @@ class Customer(SQLModel, table=True):
     points: int = Field(default=0)
     tier: str | None = Field(default=None, max_length=40)
     sms_opt_out: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=_now, sa_column_kwargs={"nullable": False})
-    updated_at: datetime = Field(default_factory=_now, sa_column_kwargs={"nullable": False})
+    created_at: NaiveDatetime = Field(default_factory=_now, sa_column_kwargs={"nullable": False})
+    updated_at: NaiveDatetime = Field(default_factory=_now, sa_column_kwargs={"nullable": False})
 
 
 class Purchase(SQLModel, table=True):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from loyalty_desktop.models.customers import _now
@@ -25,7 +26,7 @@ class ImportRecord(SQLModel, table=True):
     walk_in: int = Field(default=0)
     cancelled: int = Field(default=0)
     report_json: str = Field(default="{}")
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class ConsentEvent(SQLModel, table=True):
@@ -40,7 +41,7 @@ class ConsentEvent(SQLModel, table=True):
     channel: str = Field(default="sms", max_length=20)
     method: str = Field(default="manual", max_length=40)  # manual | import | reply_stop | bulk
     note: str | None = Field(default=None)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class AuditLog(SQLModel, table=True):
@@ -50,7 +51,7 @@ class AuditLog(SQLModel, table=True):
     entity: str | None = Field(default=None, max_length=40)
     entity_id: int | None = Field(default=None)
     detail: str | None = Field(default=None)  # JSON
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class Setting(SQLModel, table=True):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from loyalty_desktop.models.customers import _now
@@ -16,11 +17,11 @@ class Segment(SQLModel, table=True):
     rule_json: str = Field(default='{"version": 1, "rule": {"all": []}}')
     template: str | None = Field(default=None, max_length=40)  # ready-made template it came from
     frozen: bool = Field(default=False)  # static snapshot in segment_member instead of the rule
-    frozen_at: datetime | None = Field(default=None)
+    frozen_at: NaiveDatetime | None = Field(default=None)
     cached_count: int | None = Field(default=None)
-    cached_at: datetime | None = Field(default=None)
-    created_at: datetime = Field(default_factory=_now)
-    updated_at: datetime = Field(default_factory=_now)
+    cached_at: NaiveDatetime | None = Field(default=None)
+    created_at: NaiveDatetime = Field(default_factory=_now)
+    updated_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class SegmentMember(SQLModel, table=True):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Index
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 from loyalty_desktop.models.customers import _now
@@ -25,7 +26,7 @@ class Tag(SQLModel, table=True):
     color: str = Field(default="#4C8BF5", max_length=9)
     description: str | None = Field(default=None)
     group_id: int | None = Field(default=None, foreign_key="tag_group.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class CustomerTag(SQLModel, table=True):
@@ -35,7 +36,7 @@ class CustomerTag(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
     operation_id: int | None = Field(default=None, foreign_key="tag_operation.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)
 
 
 class TagOperation(SQLModel, table=True):
@@ -49,4 +50,4 @@ class TagOperation(SQLModel, table=True):
     customer_ids: str = Field(default="[]")
     count: int = Field(default=0)
     undone: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: NaiveDatetime = Field(default_factory=_now)

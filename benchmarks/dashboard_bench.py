@@ -1,0 +1,107 @@
+"""Dashboard aggregates at scale: prints each aggregate's time and the total (never asserts).
+
+    .venv/bin/python benchmarks/dashboard_bench.py --db bench-data/demo_1m.db [--runs 3] [--period 12m]
+
+The database is only read. If ``--db`` does not exist it is built with the demo generator
+(``--customers``/``--purchases``). "first" is the first run in this process (cold-ish page cache),
+"median" the median of the following runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default="bench-data/demo_1m.db")
+    ap.add_argument("--customers", type=int, default=20_000, help="only when building a missing --db")
+    ap.add_argument("--purchases", type=int, default=200_000, help="only when building a missing --db")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--period", default="12m", help="this_month, 1m, 3m, 6m, 12m, all")
+    ap.add_argument("--segment-rule", default='{"field": "gender", "op": "eq", "value": "female"}',
+                    help="JSON rule for the segment-analytics run")
+    ap.add_argument("--figures", action="store_true", help="also time building + drawing every figure")
+    args = ap.parse_args(argv)
+
+    from loyalty_desktop.analytics import aggregates as A
+    from loyalty_desktop.db import open_database
+
+    path = Path(args.db)
+    if not path.exists():
+        from loyalty_desktop.demo import generate_demo
+
+        print(f"building {path} with {args.customers:,} customers / {args.purchases:,} purchases…", flush=True)
+        db = open_database(str(path))
+        generate_demo(db, args.customers, args.purchases, seed=1)
+    else:
+        db = open_database(str(path), create=False, migrate=False)  # read only: never migrate a shared file
+    today = date.today()
+    start, end = A.preset_period(args.period, today)
+    scope = A.Scope(start=start, end=end, today=today)
+    with db.connect() as conn:
+        n_c = conn.exec_driver_sql("SELECT count(*) FROM customer").scalar()
+        n_p = conn.exec_driver_sql("SELECT max(id) FROM purchase").scalar()
+        print(f"db {path} · {n_c:,} customers · ~{n_p or 0:,} purchases · period {args.period} "
+              f"({start} – {end}) · stats windows current: {A._windows_current(conn, today)}")
+
+        def time_all(sc):
+            times = {}
+            for key, fn in A.AGGREGATES.items():
+                t = time.perf_counter()
+                fn(conn, sc)
+                times[key] = time.perf_counter() - t
+            return times
+
+        runs = [time_all(scope) for _ in range(max(1, args.runs))]
+        print(f"\n{'aggregate':<14}{'first ms':>10}{'median ms':>11}")
+        for key in A.AGGREGATES:
+            rest = [r[key] for r in runs[1:]] or [runs[0][key]]
+            print(f"{key:<14}{runs[0][key] * 1000:>10.0f}{statistics.median(rest) * 1000:>11.0f}")
+        tot_first = sum(runs[0].values())
+        tot_med = statistics.median([sum(r.values()) for r in (runs[1:] or runs)])
+        print(f"{'TOTAL':<14}{tot_first * 1000:>10.0f}{tot_med * 1000:>11.0f}")
+        print(f"(headline numbers alone: {runs[-1]['headline'] * 1000:.0f} ms — shown first)")
+
+        import json
+
+        rule = json.loads(args.segment_rule)
+        t = time.perf_counter()
+        members = A.rule_members(conn, rule, today)
+        seg_scope = scope.with_members(members)
+        seg_times = time_all(seg_scope)
+        print(f"\nsegment analytics for {args.segment_rule}:")
+        for key, v in seg_times.items():
+            print(f"  {key:<12}{v * 1000:>8.0f} ms")
+        print(f"  {'TOTAL':<12}{(time.perf_counter() - t) * 1000:>8.0f} ms")
+        from loyalty_desktop.segments.store import list_segments
+
+        saved = [r["name"] for r in list_segments(conn)][:6]
+        if saved:
+            t = time.perf_counter()
+            A.overlap(conn, [(name, A.rule_members(conn, name, today)) for name in saved])
+            print(f"overlap matrix of {len(saved)} saved segments: {(time.perf_counter() - t) * 1000:.0f} ms")
+        if args.figures:
+            import io
+
+            from loyalty_desktop.analytics import figures as F
+
+            data = A.compute_all(conn, scope)
+            print()
+            for key, (agg, _b) in F.CHARTS.items():
+                t = time.perf_counter()
+                fig = F.build(key, data[agg])
+                fig.savefig(io.BytesIO(), format="png")
+                print(f"figure {key:<12}{(time.perf_counter() - t) * 1000:>8.0f} ms (build + draw)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

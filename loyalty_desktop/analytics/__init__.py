@@ -1,0 +1,1 @@
+"""Dashboard and segment analytics: aggregates (SQL), figures (matplotlib Figure), reports."""

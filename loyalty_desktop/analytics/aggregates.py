@@ -1,0 +1,560 @@
+"""Dashboard aggregates, computed in SQL (SQLAlchemy Core) and returned as plain data.
+
+Every aggregate is ``fn(conn, scope) -> dict``: JSON-able plain data (no ORM objects), so a worker thread
+can hand it to the UI and the report writers can store it. ``Scope`` restricts the figures to a segment
+(its compiled ``select`` of customer ids) and gives the period for the revenue figures.
+
+Where the numbers come from (1M customers / 10M purchases must stay interactive):
+- per-customer figures read ``customer_stats`` (order count, total spent, first/last purchase, RFM scores,
+  and the 30/90/180/365-day windows, which the "last 3/6/12 months" presets use directly);
+- customer demographics read the covering index on (province, gender, birth_date);
+- revenue by month/category/channel read ``purchase`` through the time index, for the period only.
+Cancelled purchases never count. Walk-in sales (no customer) count in shop revenue, never in customer figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Callable
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.engine import Connection
+
+from loyalty_desktop.models import Customer, CustomerStats, Purchase
+
+c = Customer.__table__
+p = Purchase.__table__
+s = CustomerStats.__table__
+
+WINDOWS = (30, 90, 180, 365)
+AGE_BANDS: list[tuple[str, int, int | None]] = [
+    ("<18", 0, 17), ("18–24", 18, 24), ("25–34", 25, 34), ("35–44", 35, 44),
+    ("45–54", 45, 54), ("55–64", 55, 64), ("65+", 65, None),
+]
+GENDERS = ("male", "female", "unknown")
+REGIONS = ("north", "central", "south")
+MONTHS = 24
+TOP_PROVINCES = 15
+
+
+# ----------------------------------------------------------------------------------------------- scope
+@dataclass(frozen=True)
+class Scope:
+    """What the figures cover.
+
+    ``members``: a ``select`` of customer ids (a compiled segment rule) or None for every customer.
+    ``start``/``end``: the period for revenue figures, inclusive local dates (None = all time).
+    ``today``: the reference day (headline "this month", ages, the 24-month series).
+    """
+
+    members: Any = None
+    start: date | None = None
+    end: date | None = None
+    today: date = field(default_factory=date.today)
+
+    @property
+    def window_days(self) -> int | None:
+        """The stats window (30/90/180/365) equal to this period, when there is one."""
+        if self.start is None or self.end != self.today:
+            return None
+        days = (self.today - self.start).days
+        return days if days in WINDOWS else None
+
+    def period_bounds(self) -> tuple[datetime | None, datetime | None]:
+        start = datetime.combine(self.start, time.min) if self.start else None
+        end = datetime.combine(self.end + timedelta(days=1), time.min) if self.end else None
+        return start, end
+
+    def with_members(self, members) -> "Scope":
+        return replace(self, members=members)
+
+
+def preset_period(key: str, today: date | None = None) -> tuple[date | None, date | None]:
+    """Date-range presets of the dashboard: this_month, 3m/6m/12m (= last 90/180/365 days), all."""
+    today = today or date.today()
+    if key == "this_month":
+        return today.replace(day=1), today
+    days = {"1m": 30, "3m": 90, "6m": 180, "12m": 365}.get(key)
+    if days:
+        return today - timedelta(days=days), today
+    if key == "all":
+        return None, None
+    raise ValueError(f"Unknown period: {key!r}")
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def add_months(d: date, n: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min)
+
+
+def _in_scope(col, scope: Scope):
+    return col.in_(scope.members) if scope.members is not None else None
+
+
+def _where(*conds):
+    conds = [x for x in conds if x is not None]
+    return and_(*conds) if conds else literal(True)
+
+
+def _month_expr(col, conn: Connection):
+    if conn.dialect.name == "sqlite":
+        return func.strftime("%Y-%m", col)
+    return func.to_char(col, "YYYY-MM")
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February in a non-leap year
+        return d.replace(year=d.year - years, day=28)
+
+
+def _counted(scope: Scope, start: datetime | None, end: datetime | None, customers_only: bool = False):
+    """Counted purchases in [start, end) within the scope."""
+    conds = [p.c.cancelled.is_(False)]
+    if start is not None:
+        conds.append(p.c.purchased_at >= start)
+    if end is not None:
+        conds.append(p.c.purchased_at < end)
+    if scope.members is not None:
+        conds.append(p.c.customer_id.in_(scope.members))
+    elif customers_only:
+        conds.append(p.c.customer_id.is_not(None))
+    return and_(*conds)
+
+
+def _windows_current(conn: Connection, today: date) -> bool:
+    try:
+        from loyalty_desktop.stats import windows_as_of
+    except ImportError:
+        return False
+    return windows_as_of(conn) == today
+
+
+def _period_revenue_column(scope: Scope, conn: Connection):
+    """Per-customer revenue in the period as a stats column, when the stats hold it (else None)."""
+    if scope.start is None and scope.end is None:
+        return s.c.total_spent
+    days = scope.window_days
+    if days and _windows_current(conn, scope.today):
+        return s.c[f"spent_{days}d"]
+    return None
+
+
+# -------------------------------------------------------------------------------------------- headline
+def headline(conn: Connection, scope: Scope) -> dict:
+    """The numbers at the top of the dashboard (and the segment's own numbers).
+
+    ``active_90d``: bought in the last 90 days. ``new_this_month``: first purchase this calendar month.
+    ``repeat_rate``: of the customers who bought, the share who bought at least twice.
+    ``revenue_this_month``/``revenue_last_month``: calendar months (walk-in sales included for the shop).
+    """
+    today = scope.today
+    since90 = _day_start(today - timedelta(days=90))
+    this_month = _day_start(month_start(today))
+    last_month = _day_start(add_months(month_start(today), -1))
+    next_month = _day_start(add_months(month_start(today), 1))
+    member = _in_scope(s.c.customer_id, scope)
+    row = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((s.c.last_purchase_at >= since90, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((s.c.order_count >= 1, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((s.c.order_count >= 2, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((s.c.first_purchase_at >= this_month, 1), else_=0)), 0),
+            func.coalesce(func.sum(s.c.order_count), 0),
+            func.coalesce(func.sum(s.c.total_spent), 0),
+        ).where(_where(member))
+    ).one()
+    customers, active, buyers, repeaters, new, orders, spent = (int(x or 0) for x in row)
+    opted_out = conn.execute(
+        select(func.count()).select_from(c).where(_where(c.c.sms_opt_out.is_(True), _in_scope(c.c.id, scope)))
+    ).scalar_one()
+    months = conn.execute(
+        select(
+            func.coalesce(func.sum(case((p.c.purchased_at >= this_month, p.c.amount), else_=0)), 0),
+            func.coalesce(func.sum(case((p.c.purchased_at < this_month, p.c.amount), else_=0)), 0),
+        ).where(_counted(scope, last_month, next_month))
+    ).one()
+    return {
+        "customers": customers,
+        "active_90d": active,
+        "new_this_month": new,
+        "buyers": buyers,
+        "repeat_buyers": repeaters,
+        "repeat_rate": (repeaters / buyers) if buyers else None,
+        "opted_out": int(opted_out),
+        "opted_out_share": (opted_out / customers) if customers else None,
+        "orders": orders,
+        "total_spent": spent,
+        "aov": (spent / orders) if orders else None,  # average order value, đồng
+        "frequency": (orders / buyers) if buyers else None,  # orders per customer who bought
+        "revenue_this_month": int(months[0] or 0),
+        "revenue_last_month": int(months[1] or 0),
+        "month": month_start(today).isoformat(),
+    }
+
+
+# -------------------------------------------------------------------------------- ready-made segments
+@dataclass
+class SegmentDef:
+    key: str
+    label_vi: str
+    label_en: str
+    select: Any  # select of customer ids
+
+
+def _fallback_templates(today: date) -> list[SegmentDef]:
+    """Used only when the segment templates are not available (stats-based, same spirit)."""
+    d = lambda n: _day_start(today - timedelta(days=n))  # noqa: E731
+    ids = lambda *w: select(s.c.customer_id).where(*w)  # noqa: E731
+    return [
+        SegmentDef("loyal", "Khách trung thành", "Loyal", ids(s.c.order_count >= 5, s.c.last_purchase_at >= d(90))),
+        SegmentDef("potential", "Khách tiềm năng", "Potential",
+                   ids(s.c.order_count.between(2, 4), s.c.last_purchase_at >= d(90))),
+        SegmentDef("low_value", "Khách giá trị thấp", "Low value",
+                   ids(s.c.order_count >= 1, s.c.total_spent < 500_000)),
+        SegmentDef("at_risk", "Khách có nguy cơ rời bỏ", "At risk",
+                   ids(s.c.order_count >= 2, s.c.last_purchase_at < d(180))),
+        SegmentDef("new", "Khách mới", "New", ids(s.c.first_purchase_at >= d(30))),
+    ]
+
+
+TEMPLATE_KEYS = ("loyal", "potential", "low_value", "at_risk", "new")
+
+
+def template_segments(conn: Connection, today: date | None = None) -> list[SegmentDef]:
+    """The ready-made segments (loyal, potential, low value, at risk, new) as compiled selects.
+
+    Read from ``loyalty_desktop.segments.templates`` (the same definitions the segments page offers) and
+    compiled by the segment runner; falls back to built-in stats-based definitions if unavailable.
+    """
+    today = today or date.today()
+    try:
+        from loyalty_desktop.segments import templates as tmod
+        from loyalty_desktop.segments.runner import ids_statement
+    except ImportError:
+        return _fallback_templates(today)
+    found = _read_templates(tmod)
+    out = []
+    for key in TEMPLATE_KEYS:
+        t = found.get(key)
+        if t is None:
+            continue
+        try:
+            sel = ids_statement(conn, t["rule"], today)
+        except Exception:  # a template that cannot compile must not break the dashboard
+            continue
+        out.append(SegmentDef(key, t.get("label_vi") or key, t.get("label_en") or key, sel))
+    return out or _fallback_templates(today)
+
+
+def rule_members(conn: Connection, node, today: date | None = None):
+    """The ``select`` of customer ids for a rule node (or a saved segment's name), for ``Scope.members``."""
+    from loyalty_desktop.segments.runner import ids_statement
+
+    if isinstance(node, str):
+        node = {"field": "segment", "op": "in", "value": [node]}
+    return ids_statement(conn, node, today or date.today())
+
+
+def _read_templates(tmod) -> dict[str, dict]:
+    """Normalise whatever shape the templates module exposes into {key: {rule, label_vi, label_en}}."""
+    raw = None
+    for name in ("TEMPLATES", "templates", "list_templates", "all_templates"):
+        raw = getattr(tmod, name, None)
+        if raw is not None:
+            break
+    if callable(raw):
+        raw = raw()
+    if raw is None:
+        return {}
+    items = raw.items() if isinstance(raw, dict) else [(None, t) for t in raw]
+    out: dict[str, dict] = {}
+    for key, t in items:
+        get = (lambda k, t=t: t.get(k)) if isinstance(t, dict) else (lambda k, t=t: getattr(t, k, None))
+        key = key or get("key") or get("id") or get("name")
+        if not key:
+            continue
+        norm = str(key).replace("-", "_").replace(" ", "_").lower()
+        norm = {"lowvalue": "low_value", "atrisk": "at_risk", "low": "low_value", "risk": "at_risk"}.get(norm, norm)
+        rule = get("rule")
+        if rule is None:
+            continue
+        out[norm] = {
+            "rule": rule,
+            "label_vi": get("label_vi") or get("name_vi") or get("title_vi"),
+            "label_en": get("label_en") or get("name_en") or get("title_en"),
+        }
+    return out
+
+
+def by_template(conn: Connection, scope: Scope, segments: list[SegmentDef] | None = None) -> dict:
+    """How many customers (of the scope) are in each ready-made segment, and their total spent."""
+    segments = segments if segments is not None else template_segments(conn, scope.today)
+    rows = []
+    for seg in segments:
+        sub = seg.select.subquery()
+        ids = select(sub.c[list(sub.c.keys())[0]])
+        q = select(func.count(), func.coalesce(func.sum(s.c.total_spent), 0)).where(
+            _where(s.c.customer_id.in_(ids), _in_scope(s.c.customer_id, scope))
+        )
+        n, spent = conn.execute(q).one()
+        rows.append({"key": seg.key, "label_vi": seg.label_vi, "label_en": seg.label_en,
+                     "customers": int(n), "revenue": int(spent or 0)})
+    return {"segments": rows}
+
+
+# ------------------------------------------------------------------------------------------------ RFM
+def rfm_grid(conn: Connection, scope: Scope) -> dict:
+    """Recency × frequency scores (1–5, 5 = best) with customer count and total spent per cell."""
+    q = (
+        select(s.c.rfm_r, s.c.rfm_f, func.count(), func.coalesce(func.sum(s.c.total_spent), 0))
+        .where(_where(s.c.rfm_r.is_not(None), s.c.rfm_f.is_not(None), _in_scope(s.c.customer_id, scope)))
+        .group_by(s.c.rfm_r, s.c.rfm_f)
+    )
+    counts = [[0] * 5 for _ in range(5)]
+    revenue = [[0] * 5 for _ in range(5)]
+    for r, f, n, spent in conn.execute(q):
+        if 1 <= r <= 5 and 1 <= f <= 5:
+            counts[r - 1][f - 1] += int(n)
+            revenue[r - 1][f - 1] += int(spent)
+    return {"counts": counts, "revenue": revenue}  # [r-1][f-1]
+
+
+# ------------------------------------------------------------------------------------------ geography
+def geography(conn: Connection, scope: Scope, top: int = TOP_PROVINCES) -> dict:
+    """Customers and period revenue by province (top N by customers) and by region."""
+    member = _in_scope(c.c.id, scope)
+    counts = conn.execute(
+        select(c.c.province, c.c.region, func.count()).where(_where(member)).group_by(c.c.province, c.c.region)
+    ).all()
+    col = _period_revenue_column(scope, conn)
+    if col is not None:
+        rev_q = (
+            select(c.c.province, c.c.region, func.coalesce(func.sum(col), 0))
+            .select_from(c.join(s, s.c.customer_id == c.c.id))
+            .where(_where(member, col > 0))
+            .group_by(c.c.province, c.c.region)
+        )
+    else:
+        start, end = scope.period_bounds()
+        rev_q = (
+            select(c.c.province, c.c.region, func.coalesce(func.sum(p.c.amount), 0))
+            .select_from(p.join(c, c.c.id == p.c.customer_id))
+            .where(_counted(scope, start, end, customers_only=True))
+            .group_by(c.c.province, c.c.region)
+        )
+    revenue = conn.execute(rev_q).all()
+    provinces: dict[str, dict] = {}
+    regions = {r: {"region": r, "customers": 0, "revenue": 0} for r in REGIONS}
+    unknown = {"customers": 0, "revenue": 0}
+    for prov, reg, n in counts:
+        if prov:
+            provinces.setdefault(prov, {"province": prov, "customers": 0, "revenue": 0})["customers"] += int(n)
+        else:
+            unknown["customers"] += int(n)
+        if reg in regions:
+            regions[reg]["customers"] += int(n)
+    for prov, reg, amount in revenue:
+        if prov:
+            provinces.setdefault(prov, {"province": prov, "customers": 0, "revenue": 0})["revenue"] += int(amount)
+        else:
+            unknown["revenue"] += int(amount)
+        if reg in regions:
+            regions[reg]["revenue"] += int(amount)
+    ranked = sorted(provinces.values(), key=lambda r: (-r["customers"], -r["revenue"], r["province"]))
+    rest = ranked[top:]
+    return {
+        "provinces": ranked[:top],
+        "other": {"provinces": len(rest), "customers": sum(r["customers"] for r in rest),
+                  "revenue": sum(r["revenue"] for r in rest)},
+        "unknown": unknown,
+        "regions": [regions[r] for r in REGIONS],
+    }
+
+
+# ----------------------------------------------------------------------------------------- age/gender
+def age_gender(conn: Connection, scope: Scope) -> dict:
+    """Customers by age band (full years today) and gender; those without a birth date counted apart."""
+    today = scope.today
+    whens = []
+    for label, lo, hi in AGE_BANDS:
+        # age >= lo  <=>  birth_date <= today - lo years;  age <= hi  <=>  birth_date > today - (hi+1) years
+        conds = [c.c.birth_date <= _years_before(today, lo)]
+        if hi is not None:
+            conds.append(c.c.birth_date > _years_before(today, hi + 1))
+        whens.append((and_(*conds), label))
+    band = case(*whens, else_=None).label("band")
+    q = (
+        select(band, c.c.gender, func.count())
+        .where(_where(c.c.birth_date.is_not(None), _in_scope(c.c.id, scope)))
+        .group_by(band, c.c.gender)
+    )
+    table = {label: {g: 0 for g in GENDERS} for label, _lo, _hi in AGE_BANDS}
+    future = 0
+    for label, gender, n in conn.execute(q):
+        if label is None:  # a birth date in the future: bad data, not an age
+            future += int(n)
+            continue
+        table[label][gender if gender in GENDERS else "unknown"] += int(n)
+    no_birth = conn.execute(
+        select(func.count()).select_from(c).where(_where(c.c.birth_date.is_(None), _in_scope(c.c.id, scope)))
+    ).scalar_one()
+    return {
+        "bands": [{"band": label, **table[label]} for label, _lo, _hi in AGE_BANDS],
+        "no_birth_date": int(no_birth) + future,
+    }
+
+
+# -------------------------------------------------------------------------------------------- monthly
+def monthly(conn: Connection, scope: Scope, months: int = MONTHS) -> dict:
+    """Revenue and active customers per calendar month over the last ``months`` months (this one included).
+
+    Split by who bought: **new** (the customer's first purchase ever was in that month), **returning**
+    (bought before), and walk-in sales (no customer; revenue only, all-customer scope only).
+    """
+    first = add_months(month_start(scope.today), -(months - 1))
+    end = _day_start(add_months(month_start(scope.today), 1))
+    m = _month_expr(p.c.purchased_at, conn).label("m")
+    first_m = _month_expr(s.c.first_purchase_at, conn)
+    is_new = and_(p.c.customer_id.is_not(None), first_m == m)
+    q = (
+        select(
+            m,
+            func.coalesce(func.sum(case((is_new, p.c.amount), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(p.c.customer_id.is_not(None), ~is_new), p.c.amount), else_=0)), 0),
+            func.coalesce(func.sum(case((p.c.customer_id.is_(None), p.c.amount), else_=0)), 0),
+            func.count(func.distinct(case((is_new, p.c.customer_id), else_=None))),
+            func.count(func.distinct(case((~is_new, p.c.customer_id), else_=None))),
+            func.count(),
+        )
+        .select_from(p.outerjoin(s, s.c.customer_id == p.c.customer_id))
+        .where(_counted(scope, _day_start(first), end))
+        .group_by(m)
+    )
+    found = {row[0]: row[1:] for row in conn.execute(q)}
+    rows = []
+    for i in range(months):
+        key = add_months(first, i).strftime("%Y-%m")
+        rn, rr, rw, an, ar, orders = (int(x or 0) for x in found.get(key, (0, 0, 0, 0, 0, 0)))
+        rows.append({"month": key, "revenue_new": rn, "revenue_returning": rr, "revenue_walk_in": rw,
+                     "active_new": an, "active_returning": ar, "orders": orders})
+    return {"months": rows}
+
+
+# ------------------------------------------------------------------------------- category / channel
+def _by_column(conn: Connection, scope: Scope, col) -> list[dict]:
+    start, end = scope.period_bounds()
+    q = (
+        select(col, func.coalesce(func.sum(p.c.amount), 0), func.count())
+        .where(_counted(scope, start, end))
+        .group_by(col)
+    )
+    rows = [{"name": name or "", "revenue": int(amount), "orders": int(n)} for name, amount, n in conn.execute(q)]
+    return sorted(rows, key=lambda r: (-r["revenue"], r["name"]))
+
+
+def categories(conn: Connection, scope: Scope) -> dict:
+    """Period revenue and orders by product category ("" = not recorded)."""
+    return {"categories": _by_column(conn, scope, p.c.category)}
+
+
+def channels(conn: Connection, scope: Scope) -> dict:
+    """Period revenue and orders by sales channel ("" = not recorded)."""
+    return {"channels": _by_column(conn, scope, p.c.channel)}
+
+
+# ------------------------------------------------------------------------------------------- overlap
+def overlap(conn: Connection, segments: list[tuple[str, Any]]) -> dict:
+    """Customers in each pair of (up to 6) segments: ``matrix[i][j]``; the diagonal is each size."""
+    segments = list(segments)[:6]
+    n = len(segments)
+    matrix = [[0] * n for _ in range(n)]
+    sets = []
+    for _name, sel in segments:
+        sets.append(sel.subquery())
+    for i in range(n):
+        for j in range(i, n):
+            a, b = sets[i], sets[j]
+            ca, cb = list(a.c)[0], list(b.c)[0]
+            if i == j:
+                q = select(func.count(func.distinct(ca)))
+            else:
+                q = select(func.count(func.distinct(ca))).where(ca.in_(select(cb)))
+            matrix[i][j] = matrix[j][i] = int(conn.execute(q).scalar_one())
+    return {"names": [name for name, _sel in segments], "matrix": matrix}
+
+
+# ---------------------------------------------------------------------------------------------- all
+AGGREGATES: dict[str, Callable[[Connection, Scope], dict]] = {
+    "headline": headline,
+    "segments": by_template,
+    "rfm": rfm_grid,
+    "geography": geography,
+    "age_gender": age_gender,
+    "monthly": monthly,
+    "categories": categories,
+    "channels": channels,
+}
+
+
+def compute_all(conn: Connection, scope: Scope, keys=None, on_each=None) -> dict:
+    """Every aggregate (or ``keys``); ``on_each(key, value)`` is called as each one is ready."""
+    out = {}
+    for key in keys or AGGREGATES:
+        out[key] = AGGREGATES[key](conn, scope)
+        if on_each:
+            on_each(key, out[key])
+    return out
+
+
+def comparison(seg_head: dict, all_head: dict) -> dict:
+    """A segment against everyone: share of customers and revenue, AOV and frequency side by side."""
+    def share(a, b):
+        return (a / b) if b else None
+
+    return {
+        "customer_share": share(seg_head["customers"], all_head["customers"]),
+        "revenue_share": share(seg_head["total_spent"], all_head["total_spent"]),
+        "aov": (seg_head["aov"], all_head["aov"]),
+        "frequency": (seg_head["frequency"], all_head["frequency"]),
+        "repeat_rate": (seg_head["repeat_rate"], all_head["repeat_rate"]),
+    }
+
+
+def is_empty(data: dict) -> bool:
+    """True when an aggregate has nothing to show (the figure shows its friendly empty state)."""
+    if "counts" in data:
+        return not any(any(row) for row in data["counts"])
+    if "months" in data:
+        return not any(r["orders"] for r in data["months"])
+    if "bands" in data:
+        return not any(r[g] for r in data["bands"] for g in GENDERS)
+    if "provinces" in data:
+        return not data["provinces"] and not any(r["customers"] for r in data["regions"])
+    for key in ("categories", "channels", "segments"):
+        if key in data:
+            return not any(r.get("revenue") or r.get("customers") for r in data[key])
+    if "matrix" in data:
+        return not data["names"]
+    if "customers" in data:
+        return not data["customers"]
+    return False
+
+
+__all__ = [
+    "AGGREGATES", "AGE_BANDS", "Scope", "SegmentDef", "age_gender", "by_template", "categories", "channels",
+    "comparison", "compute_all", "geography", "headline", "is_empty", "monthly", "overlap", "preset_period",
+    "rfm_grid", "template_segments",
+]

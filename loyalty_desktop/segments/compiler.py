@@ -1,0 +1,450 @@
+"""Compile a rule tree to ONE SQLAlchemy Core ``select`` of ``customer.id`` (bound parameters only).
+
+Semantics (the same in ``reference.py``; see docs/segments.md):
+
+* Two-valued logic: a condition on a missing value (no birth date, no province, no purchase for
+  first/last purchase dates or the average order value, no RFM score) is FALSE — also for ``ne`` and
+  ``not_in`` — so ``not`` of it is TRUE. ``is_empty`` / ``never`` test for the missing value.
+  Every compiled leaf is guarded with ``col IS NOT NULL AND …`` so SQL NULLs never leak into NOT.
+* "within_last N days": local calendar date >= today − N days; "more_than_ago N": date < today − N.
+  A window on a behaviour field counts only purchases within the last N days. Cancelled purchases
+  never count. No purchase ⇒ order_count 0 and total_spent 0.
+* Age in full years today, via birth-date bounds (index friendly): age >= a ⇔ birth_date <= today − a
+  years (29 Feb → 28 Feb in non-leap years).
+* Birthdays: ``birth_md`` (month*100+day); someone born 29 Feb has their birthday on 28 Feb in
+  non-leap years.
+* Windowed behaviour conditions read the precomputed 30/90/180/365-day columns of customer_stats
+  when the window is one of those AND the stats are current for today (``windows_current``,
+  see ``stats.WINDOWS_MARKER``); otherwise they aggregate purchases (index on purchased_at).
+"""
+
+from __future__ import annotations
+
+import calendar
+import operator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Callable
+
+from sqlalchemy import (
+    DateTime,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from loyalty_desktop.errors import InvalidInput
+from loyalty_desktop.models import (
+    Customer,
+    CustomerStats,
+    CustomerTag,
+    Purchase,
+    SegmentMember,
+    Tag,
+    TagGroup,
+)
+from loyalty_desktop.segments.rules import All, AnyOf, Condition, Node, Not, parse_rule
+
+c = Customer.__table__
+s = CustomerStats.__table__
+p = Purchase.__table__
+ct = CustomerTag.__table__
+t = Tag.__table__
+tg = TagGroup.__table__
+sm = SegmentMember.__table__
+
+STATS_WINDOWS = (30, 90, 180, 365)
+
+
+@dataclass
+class SegmentRef:
+    """A saved segment as the compiler needs it."""
+
+    id: int
+    name: str
+    frozen: bool
+    rule: Node | None  # None for frozen segments
+
+
+@dataclass
+class CompileContext:
+    today: date
+    windows_current: bool = False
+    # name -> SegmentRef (None when unknown); needed only for the "segment" field
+    resolve_segment: Callable[[str], SegmentRef | None] | None = None
+    uses_stats: bool = False
+    uses_customer: bool = False
+    stack: list[str] = field(default_factory=list)  # folded names of segments being expanded
+    # the customer id column conditions test membership with: customer.id, or customer_stats.customer_id
+    # when the rule reads only stats (then the query need not touch the customer table at all)
+    id_col: object = None
+
+    def __post_init__(self) -> None:
+        if self.id_col is None:
+            self.id_col = c.c.id
+
+
+CUSTOMER_FIELDS = {"gender", "phone_type", "region", "tier", "age", "birth_month", "birthday", "name", "province",
+                   "created_at", "points", "sms_opt_out"}
+
+
+# ----------------------------------------------------------------------------------------------------
+# helpers shared with reference.py
+
+
+def years_back(today: date, years: int) -> date:
+    """today − N years; 29 Feb becomes 28 Feb in a non-leap target year."""
+    y = today.year - years
+    if y < 1:
+        return date.min
+    if today.month == 2 and today.day == 29 and not calendar.isleap(y):
+        return date(y, 2, 28)
+    return date(y, today.month, today.day)
+
+
+def window_start(today: date, days: int) -> datetime:
+    return datetime.combine(today - timedelta(days=days), time.min)
+
+
+def day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min)
+
+
+def birthday_ranges(today: date, days: int) -> list[tuple[int, int]]:
+    """``birth_md`` ranges (inclusive) whose birthday falls in [today, today + days]."""
+    ranges: list[list[int]] = []
+    end = today + timedelta(days=days)
+    d = today
+    while d <= end:
+        last_day = calendar.monthrange(d.year, d.month)[1]
+        seg_end = min(end, date(d.year, d.month, last_day))
+        lo, hi = d.month * 100 + d.day, seg_end.month * 100 + seg_end.day
+        if d.month == 2 and seg_end.day == 28 and not calendar.isleap(d.year):
+            hi = 229  # born 29 Feb: celebrated on 28 Feb in non-leap years
+        ranges.append([lo, hi])
+        d = seg_end + timedelta(days=1)
+    # merge overlapping/adjacent (a window longer than a year wraps onto itself)
+    ranges.sort()
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
+_CMP = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le,
+    "gt": operator.gt, "gte": operator.ge,
+}
+
+
+def numeric_pred(op: str, value) -> Callable[[float], bool]:
+    """Python predicate for a numeric op (used for zero-handling and by the reference)."""
+    if op == "between":
+        lo, hi = value
+        return lambda x: lo <= x <= hi
+    if op == "in":
+        vals = set(value)
+        return lambda x: x in vals
+    fn = _CMP[op]
+    return lambda x: fn(x, value)
+
+
+def _cmp(col, op: str, value) -> ColumnElement:
+    if op == "between":
+        return and_(col >= value[0], col <= value[1])
+    if op == "in":
+        return col.in_(list(value))
+    return _CMP[op](col, value)
+
+
+def _nn(col, expr) -> ColumnElement:
+    """Guard against SQL NULL: FALSE when the column is missing (two-valued logic)."""
+    return and_(col.is_not(None), expr)
+
+
+def _ratio_cmp(total, count, op: str, value) -> ColumnElement:
+    """total/count op value without division (exact): count > 0 AND total op value*count."""
+    if op == "between":
+        body = and_(total >= count * value[0], total <= count * value[1])
+    else:
+        body = _CMP[op](total, count * value)
+    return and_(count > 0, body)
+
+
+# ----------------------------------------------------------------------------------------------------
+
+
+def _counted_purchases(days: int | None, ctx: CompileContext):
+    conds = [p.c.cancelled.is_(False), p.c.customer_id.is_not(None)]
+    if days is not None:
+        conds.append(p.c.purchased_at >= window_start(ctx.today, days))
+    return conds
+
+
+def _behaviour(cond: Condition, ctx: CompileContext) -> ColumnElement:
+    days = cond.window_days
+    op, value = cond.op, cond.value
+    if days is None or (ctx.windows_current and days in STATS_WINDOWS):
+        ctx.uses_stats = True
+        total = s.c.total_spent if days is None else s.c[f"spent_{days}d"]
+        count = s.c.order_count if days is None else s.c[f"orders_{days}d"]
+        if cond.field == "total_spent":
+            return _cmp(total, op, value)
+        if cond.field == "order_count":
+            return _cmp(count, op, value)
+        return _ratio_cmp(total, count, op, value)
+    # aggregate purchases in the window
+    total, count = func.sum(p.c.amount), func.count()
+    if cond.field == "total_spent":
+        having, zero_passes = _cmp(total, op, value), numeric_pred(op, value)(0)
+    elif cond.field == "order_count":
+        having, zero_passes = _cmp(count, op, value), numeric_pred(op, value)(0)
+    else:
+        having, zero_passes = _ratio_cmp(total, count, op, value), False  # no purchase: no average
+    base = select(p.c.customer_id).where(*_counted_purchases(days, ctx)).group_by(p.c.customer_id)
+    if zero_passes:
+        return ctx.id_col.not_in(base.having(not_(having)))
+    return ctx.id_col.in_(base.having(having))
+
+
+def _date_cond(col, op: str, value, ctx: CompileContext) -> ColumnElement:
+    if op == "never":
+        return col.is_(None)
+    if op == "before":
+        expr = col < day_start(date.fromisoformat(value))
+    elif op == "after":
+        expr = col >= day_start(date.fromisoformat(value) + timedelta(days=1))
+    elif op == "between":
+        a, b = date.fromisoformat(value[0]), date.fromisoformat(value[1])
+        expr = and_(col >= day_start(a), col < day_start(b + timedelta(days=1)))
+    elif op == "within_last":
+        expr = col >= window_start(ctx.today, value["days"])
+    elif op == "more_than_ago":
+        expr = col < window_start(ctx.today, value["days"])
+    else:  # pragma: no cover - validated earlier
+        raise InvalidInput(f"{op}: not a date operator")
+    return _nn(col, expr)
+
+
+def _age(op: str, value, ctx: CompileContext) -> ColumnElement:
+    bd = c.c.birth_date
+    if op == "is_empty":
+        return bd.is_(None)
+
+    def at_least(a: int):  # age >= a
+        return bd <= years_back(ctx.today, a)
+
+    def at_most(a: int):  # age <= a  ⇔ not age >= a+1
+        return bd > years_back(ctx.today, a + 1)
+
+    if op == "eq":
+        expr = and_(at_least(value), at_most(value))
+    elif op == "ne":
+        expr = or_(not_(at_least(value)), not_(at_most(value)))
+    elif op == "gte":
+        expr = at_least(value)
+    elif op == "gt":
+        expr = at_least(value + 1)
+    elif op == "lte":
+        expr = at_most(value)
+    elif op == "lt":
+        expr = at_most(value - 1) if value > 0 else false()
+    elif op == "between":
+        expr = and_(at_least(value[0]), at_most(value[1]))
+    else:  # pragma: no cover
+        raise InvalidInput(f"age: unknown operator {op}")
+    return _nn(bd, expr)
+
+
+def _md_month(m: int) -> ColumnElement:
+    return and_(c.c.birth_md >= m * 100 + 1, c.c.birth_md <= m * 100 + 31)
+
+
+def _tag_ids(names: list[str]):
+    from loyalty_desktop.vn.text import fold
+
+    return select(t.c.id).where(t.c.name_folded.in_(sorted({fold(n) for n in names})))
+
+
+def _tagged(tag_ids_select, ctx: CompileContext) -> ColumnElement:
+    return ctx.id_col.in_(select(ct.c.customer_id).where(ct.c.tag_id.in_(tag_ids_select)))
+
+
+def _tag_cond(cond: Condition, ctx: CompileContext) -> ColumnElement:
+    if cond.field == "tag":
+        if cond.op == "has":
+            return _tagged(_tag_ids([cond.value]), ctx)
+        if cond.op == "has_any":
+            return _tagged(_tag_ids(cond.value), ctx)
+        if cond.op == "has_all":
+            return and_(*[_tagged(_tag_ids([n]), ctx) for n in dict.fromkeys(cond.value)])
+        return not_(_tagged(_tag_ids(cond.value), ctx))
+    from loyalty_desktop.vn.text import fold
+
+    names = [cond.value] if cond.op == "has" else cond.value
+    groups = select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names})))
+    expr = _tagged(select(t.c.id).where(t.c.group_id.in_(groups)), ctx)
+    return not_(expr) if cond.op == "has_none" else expr
+
+
+def _bought(cond: Condition, ctx: CompileContext) -> ColumnElement:
+    col = p.c.category if cond.field == "category" else p.c.channel
+    sub = select(p.c.customer_id).where(col.in_(list(cond.value)), *_counted_purchases(cond.window_days, ctx))
+    expr = ctx.id_col.in_(sub)
+    return expr if cond.op == "bought" else not_(expr)
+
+
+def _segment_cond(cond: Condition, ctx: CompileContext) -> ColumnElement:
+    from loyalty_desktop.vn.text import fold
+
+    if ctx.resolve_segment is None:
+        raise InvalidInput("segment: saved segments need a database to be resolved")
+    parts = []
+    for name in cond.value:
+        key = fold(name)
+        if key in ctx.stack:
+            chain = " → ".join(ctx.stack + [key])
+            raise InvalidInput(f"segment: \"{name}\" refers back to itself ({chain})")
+        ref = ctx.resolve_segment(name)
+        if ref is None:
+            raise InvalidInput(f"segment: unknown saved segment \"{name}\"")
+        if ref.frozen:
+            parts.append(ctx.id_col.in_(select(sm.c.customer_id).where(sm.c.segment_id == ref.id)))
+        else:
+            ctx.stack.append(key)
+            try:
+                parts.append(compile_where(ref.rule, ctx))
+            finally:
+                ctx.stack.pop()
+    expr = or_(*parts) if len(parts) > 1 else parts[0]
+    return expr if cond.op == "in" else not_(expr)
+
+
+def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
+    f, op, v = cond.field, cond.op, cond.value
+    if f in CUSTOMER_FIELDS:
+        ctx.uses_customer = True
+    if f == "gender":
+        return _nn(c.c.gender, _cmp(c.c.gender, op, v))
+    if f == "phone_type":
+        return _nn(c.c.phone_type, _cmp(c.c.phone_type, op, v))
+    if f == "region":
+        return _nn(c.c.region, _cmp(c.c.region, op, v))
+    if f == "tier":
+        return _nn(c.c.tier, _cmp(c.c.tier, op, v))
+    if f == "age":
+        return _age(op, v, ctx)
+    if f == "birth_month":
+        months = [v] if op == "eq" else v
+        return _nn(c.c.birth_md, or_(*[_md_month(m) for m in months]))
+    if f == "birthday":
+        if op == "this_month":
+            return _nn(c.c.birth_md, _md_month(ctx.today.month))
+        ranges = birthday_ranges(ctx.today, v["days"])
+        return _nn(c.c.birth_md, or_(*[and_(c.c.birth_md >= lo, c.c.birth_md <= hi) for lo, hi in ranges]))
+    if f == "name":
+        from loyalty_desktop.vn.text import fold
+
+        needle = fold(v)
+        col = c.c.name_folded
+        expr = col.contains(needle, autoescape=True) if op == "contains" else col.startswith(needle, autoescape=True)
+        return _nn(col, expr)
+    if f == "province":
+        from loyalty_desktop.vn.provinces import resolve_province_strict
+
+        names = sorted({resolve_province_strict(n) for n in v})
+        expr = c.c.province.in_(names)
+        return _nn(c.c.province, expr if op == "in" else not_(expr))
+    if f == "created_at":
+        return _date_cond(type_coerce(c.c.created_at, DateTime()), op, v, ctx)
+    if f in ("last_purchase_at", "first_purchase_at"):
+        ctx.uses_stats = True
+        return _date_cond(s.c[f], op, v, ctx)
+    if f in ("total_spent", "order_count", "avg_order_value"):
+        return _behaviour(cond, ctx)
+    if f in ("category", "channel"):
+        return _bought(cond, ctx)
+    if f in ("rfm_r", "rfm_f", "rfm_m"):
+        ctx.uses_stats = True
+        return _nn(s.c[f], _cmp(s.c[f], op, v))
+    if f == "points":
+        return _nn(c.c.points, _cmp(c.c.points, op, v))
+    if f == "sms_opt_out":
+        return c.c.sms_opt_out.is_(True) if v else c.c.sms_opt_out.is_not(True)
+    if f in ("tag", "tag_group"):
+        return _tag_cond(cond, ctx)
+    if f == "segment":
+        return _segment_cond(cond, ctx)
+    raise InvalidInput(f"{f}: field not supported by the compiler")  # pragma: no cover
+
+
+def compile_where(node: Node, ctx: CompileContext) -> ColumnElement:
+    """Boolean expression over ``customer`` (and ``customer_stats`` when ``ctx.uses_stats``)."""
+    if isinstance(node, All):
+        if not node.all:
+            return true()
+        parts = [compile_where(n, ctx) for n in node.all]
+        return parts[0] if len(parts) == 1 else and_(*parts)
+    if isinstance(node, AnyOf):
+        if not node.any:
+            return false()
+        parts = [compile_where(n, ctx) for n in node.any]
+        return parts[0] if len(parts) == 1 else or_(*parts)
+    if isinstance(node, Not):
+        return not_(compile_where(node.not_, ctx))
+    return _condition(node, ctx)
+
+
+@dataclass
+class Compiled:
+    where: ColumnElement
+    from_clause: object
+    uses_stats: bool
+    id_col: object  # customer.id, or customer_stats.customer_id for stats-only rules
+
+    def ids_select(self) -> Select:
+        return select(self.id_col.label("id")).select_from(self.from_clause).where(self.where)
+
+    def count_select(self) -> Select:
+        return select(func.count()).select_from(self.from_clause).where(self.where)
+
+
+def compile_parts(node, today: date | None = None, *, windows_current: bool = False,
+                  resolve_segment: Callable[[str], SegmentRef | None] | None = None) -> Compiled:
+    """Where-clause and FROM for the rule. A rule that reads only customer_stats (and ids) runs on
+    customer_stats alone (one row per customer, so the same ids), saving a join on 1M rows."""
+    node = parse_rule(node)
+    kw = dict(today=today or date.today(), windows_current=windows_current, resolve_segment=resolve_segment)
+    ctx = CompileContext(**kw)
+    where = compile_where(node, ctx)
+    if ctx.uses_stats and not ctx.uses_customer:
+        ctx = CompileContext(**kw, id_col=s.c.customer_id)
+        where = compile_where(node, ctx)
+        return Compiled(where=where, from_clause=s, uses_stats=True, id_col=s.c.customer_id)
+    from_clause = c.join(s, s.c.customer_id == c.c.id) if ctx.uses_stats else c
+    return Compiled(where=where, from_clause=from_clause, uses_stats=ctx.uses_stats, id_col=c.c.id)
+
+
+def compile_rule(node, today: date | None = None, *, windows_current: bool = False,
+                 resolve_segment: Callable[[str], SegmentRef | None] | None = None) -> Select:
+    """``SELECT id FROM customer [JOIN customer_stats] WHERE …`` (one column ``id``) for the rule."""
+    return compile_parts(node, today, windows_current=windows_current, resolve_segment=resolve_segment).ids_select()
+
+
+def compile_count(node, today: date | None = None, **kw) -> Select:
+    return compile_parts(node, today, **kw).count_select()
+
+
+__all__ = ["compile_rule", "compile_count", "compile_parts", "compile_where", "CompileContext", "SegmentRef",
+           "years_back", "window_start", "birthday_ranges", "numeric_pred", "literal"]

@@ -1,0 +1,1 @@
+"""Drag-and-drop segment rule builder (palette, canvas, group boxes, condition rows, editors)."""

@@ -1,0 +1,338 @@
+"""The rule canvas: renders a ``RuleTree`` as nested group boxes and turns drops/clicks into edits.
+
+The tree (``loyalty_desktop.segments.editing``) is the only state; after a structural change the
+canvas rebuilds its widgets from it (keeping selection and scroll position), after a value change it
+only refreshes the one row or group.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from loyalty_desktop.errors import InvalidInput
+from loyalty_desktop.segments.editing import Change, Condition, RuleTree, default_op, default_value
+from loyalty_desktop.ui.widgets.rule_builder.condition_row import ConditionRow
+from loyalty_desktop.ui.widgets.rule_builder.group_box import GroupBox
+from loyalty_desktop.ui.widgets.rule_builder.mime import decode
+
+ChoicesLoader = Callable[[str, Callable[[list], None]], None]
+
+
+class RuleCanvas(QScrollArea):
+    selection_changed = Signal(int)
+    validity_changed = Signal()
+    rebuilt = Signal()
+
+    def __init__(self, tree: RuleTree | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("RuleCanvas")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.token = id(self)
+        self.tree = tree or RuleTree()
+        self.rows: dict[int, ConditionRow] = {}
+        self.groups: dict[int, GroupBox] = {}
+        self.invalid: dict[int, str] = {}
+        self.selected_id: int | None = None
+        self.choices_loader: ChoicesLoader | None = None
+        self._counts: dict[int, tuple[str, str]] = {}
+        self._indicator: tuple | None = None
+        self._holder: QWidget | None = None
+        self.tree.subscribe(self._on_change)
+        self.rebuild()
+
+    def set_tree(self, tree: RuleTree) -> None:
+        self.tree.unsubscribe(self._on_change)
+        self.tree = tree
+        tree.subscribe(self._on_change)
+        self.selected_id = None
+        self.rebuild()
+
+    # ----- catalogue / choices
+    def spec(self, field_id: str):
+        from loyalty_desktop.segments.catalog import FIELDS
+
+        return FIELDS.get(field_id)
+
+    def load_choices(self, field_id: str, callback: Callable[[list], None]) -> None:
+        if self.choices_loader is not None:
+            self.choices_loader(field_id, callback)
+
+    # ----- rendering
+    def rebuild(self) -> None:
+        scroll = self.verticalScrollBar().value()
+        self.rows.clear()
+        self.groups.clear()
+        self._indicator = None
+        holder = QWidget()
+        holder.setObjectName("CanvasHolder")
+        lay = QVBoxLayout(holder)
+        lay.setContentsMargins(2, 2, 8, 8)
+        root = GroupBox(self, self.tree.root, 0)
+        self.groups[self.tree.root.id] = root
+        lay.addWidget(root)
+        lay.addStretch(1)
+        old = self.takeWidget()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+        self._holder = holder
+        self.setWidget(holder)
+        self.invalid = {}
+        for row in self.rows.values():
+            self.validate_row(row)
+        if self.selected_id not in self.tree:
+            self.selected_id = None
+        self._apply_selection()
+        for node_id, (text, tip) in self._counts.items():
+            if node_id in self.groups:
+                self.groups[node_id].set_count(text, tip)
+        QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(scroll))
+        self.validity_changed.emit()
+        self.rebuilt.emit()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "structure":
+            if change.node_id is not None and change.node_id in self.tree:
+                self.selected_id = change.node_id
+            self.rebuild()
+            if change.node_id in self.rows:
+                QTimer.singleShot(0, lambda nid=change.node_id: self.ensure_visible(nid))
+            return
+        widget = self.rows.get(change.node_id) or self.groups.get(change.node_id)
+        if widget is not None:
+            widget.sync()
+
+    def ensure_visible(self, node_id: int) -> None:
+        widget = self.rows.get(node_id) or self.groups.get(node_id)
+        if widget is not None:
+            self.ensureWidgetVisible(widget, 20, 20)
+
+    def set_counts(self, counts: dict[int, tuple[str, str]]) -> None:
+        """``{group id: (text, tooltip)}`` shown in each group's header."""
+        self._counts = dict(counts)
+        for node_id, widget in self.groups.items():
+            text, tip = self._counts.get(node_id, ("", ""))
+            widget.set_count(text, tip)
+
+    # ----- validation
+    def validate_row(self, row: ConditionRow, typing_error: str | None = None) -> None:
+        if self.rows.get(row.node_id) is not row:
+            return
+        error = typing_error or row.editor.error() or self.engine_error(row.condition())
+        before = self.invalid.get(row.node_id)
+        if error:
+            self.invalid[row.node_id] = error
+        else:
+            self.invalid.pop(row.node_id, None)
+        row.set_error(error)
+        if before != error:
+            self.validity_changed.emit()
+
+    def engine_error(self, cond: Condition) -> str | None:
+        from loyalty_desktop.segments.rules import parse_rule
+
+        if self.spec(cond.field) is None:
+            return self.tr("Unknown field: {field}").format(field=cond.field)
+        node: dict[str, Any] = {"field": cond.field, "op": cond.op}
+        if cond.value is not None:
+            node["value"] = cond.value
+        if cond.window_days is not None:
+            node["window"] = {"days": cond.window_days}
+        try:
+            parse_rule(node)
+        except InvalidInput as exc:
+            return friendly_error(cond, str(exc))
+        return None
+
+    # ----- selection
+    def select(self, node_id: int | None) -> None:
+        if node_id == self.selected_id:
+            return
+        self.selected_id = node_id
+        self._apply_selection()
+        self.selection_changed.emit(node_id or 0)
+
+    def _apply_selection(self) -> None:
+        for node_id, widget in list(self.rows.items()) + list(self.groups.items()):
+            selected = "true" if node_id == self.selected_id else "false"
+            if widget.property("selected") != selected:
+                widget.setProperty("selected", selected)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+    def selected_group_id(self) -> int:
+        """The group new conditions go into: the selected group, or the selected condition's group."""
+        sid = self.selected_id
+        if sid is None or sid not in self.tree:
+            return self.tree.root.id
+        node = self.tree.node(sid)
+        if node.is_group:
+            return sid
+        parent = self.tree.parent(sid)
+        return parent.id if parent is not None else self.tree.root.id
+
+    # ----- edits (buttons, keyboard, palette)
+    def add_field(self, field_id: str, group_id: int | None = None, index: int | None = None) -> int | None:
+        spec = self.spec(field_id)
+        if spec is None:
+            return None
+        op = default_op(spec)
+        gid = self.selected_group_id() if group_id is None else group_id
+        new_id = self.tree.add_condition(gid, field_id, op, default_value(spec, op), index=index)
+        self.focus_editor(new_id)
+        return new_id
+
+    def add_group(self, group_id: int | None = None, kind: str = "any") -> int:
+        gid = self.selected_group_id() if group_id is None else group_id
+        return self.tree.add_group(gid, kind)
+
+    def delete_node(self, node_id: int | None = None) -> bool:
+        node_id = self.selected_id if node_id is None else node_id
+        if node_id is None or node_id == self.tree.root.id or node_id not in self.tree:
+            return False
+        parent = self.tree.parent(node_id)
+        self.tree.remove(node_id)
+        self.select(parent.id if parent is not None else None)
+        return True
+
+    def focus_editor(self, node_id: int) -> None:
+        def focus() -> None:
+            row = self.rows.get(node_id)
+            if row is None:
+                return
+            from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPushButton, QSpinBox
+
+            for child in row.editor.findChildren(QWidget):
+                if isinstance(child, (QLineEdit, QSpinBox, QDateEdit, QComboBox, QPushButton)):
+                    child.setFocus()
+                    return
+            row.op_combo.setFocus()
+
+        QTimer.singleShot(0, focus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete,) and self.selected_id is not None:
+            self.delete_node()
+            return
+        super().keyPressEvent(event)
+
+    # ----- drag and drop
+    def accept_payload(self, mime: QMimeData | None) -> dict | None:
+        payload = decode(mime)
+        if payload is None:
+            return None
+        if payload["kind"] == "field":
+            return payload if self.spec(payload["field"]) is not None else None
+        if payload.get("tree") != self.token or payload["node"] not in self.tree:
+            return None
+        return payload
+
+    def show_indicator(self, target: tuple | None) -> None:
+        if target == self._indicator:
+            return
+        old = self._indicator
+        self._indicator = target
+        if old is not None:
+            if old[0] == "insert" and old[1] in self.groups:
+                self.groups[old[1]].set_indicator(None)
+            elif old[0] == "onto" and old[1] in self.rows:
+                self._mark_drop_target(self.rows[old[1]], False)
+        if target is None:
+            return
+        if target[0] == "insert" and target[1] in self.groups:
+            box = self.groups[target[1]]
+            box.set_indicator(box.indicator_y(target[2]))
+        elif target[0] == "onto" and target[1] in self.rows:
+            self._mark_drop_target(self.rows[target[1]], True)
+
+    @staticmethod
+    def _mark_drop_target(widget: QWidget, on: bool) -> None:
+        widget.setProperty("dropTarget", "true" if on else "false")
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def drop(self, payload: dict | None, target: tuple) -> bool:
+        """Apply a drop: ``("insert", group id, index)`` or ``("onto", condition id)``."""
+        payload = payload if payload is None else self.accept_payload_dict(payload)
+        if payload is None:
+            return False
+        try:
+            if target[0] == "insert":
+                _kind, gid, index = target
+                if payload["kind"] == "field":
+                    self.add_field(payload["field"], gid, index)
+                else:
+                    self.tree.move(payload["node"], gid, index)
+                    self.select(payload["node"])
+                return True
+            if target[0] == "onto":
+                if payload["kind"] == "field":
+                    spec = self.spec(payload["field"])
+                    op = default_op(spec)
+                    new_group = self.tree.group_with(target[1], field_id=spec.id, op=op,
+                                                     value=default_value(spec, op))
+                    new_cond = self.tree.node(new_group).children[-1].id  # type: ignore[union-attr]
+                    self.select(new_cond)
+                    self.focus_editor(new_cond)
+                else:
+                    self.tree.group_with(target[1], payload["node"])
+                return True
+        except InvalidInput:
+            return False
+        return False
+
+    def accept_payload_dict(self, payload: dict) -> dict | None:
+        if payload.get("kind") == "field":
+            return payload if self.spec(payload.get("field", "")) is not None else None
+        if payload.get("kind") == "node" and payload.get("tree") == self.token and payload.get("node") in self.tree:
+            return payload
+        return None
+
+
+_PATTERNS = [
+    (re.compile(r"must be between (-?\d+) and (-?\d+), got"), "must be between {0} and {1}"),
+    (re.compile(r"must be at least (-?\d+), got"), "must be at least {0}"),
+    (re.compile(r"unknown province \"(.+)\""), "Unknown province: {0}"),
+    (re.compile(r"window needs 1.(\d+) days"), "The period must be 1 to {0} days"),
+    (re.compile(r"needs 0.(\d+) days"), "The number of days must be 0 to {0}"),
+    (re.compile(r"needs a non-empty"), "Choose at least one value"),
+    (re.compile(r"needs a value"), "Enter a value"),
+    (re.compile(r"needs a date"), "Enter a date"),
+    (re.compile(r"earlier date first"), "The first date must not be after the second"),
+    (re.compile(r"smaller number first"), "The first value must not be larger than the second"),
+    (re.compile(r"needs (a whole number|an amount)"), "Enter a whole number"),
+]
+
+
+def friendly_error(cond: Condition, message: str) -> str:
+    """The engine's (English, technical) message in the interface language; unknown ones as they are
+    without the field id prefix (the row already names the field)."""
+    for pattern, text in _PATTERNS:
+        m = pattern.search(message)
+        if m:
+            return QCoreApplication.translate("RuleCanvas", text).format(*m.groups())
+    prefix = f"{cond.field}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+# lupdate does not see the table above: list its texts for translation here.
+def _strings_for_translation() -> None:  # pragma: no cover
+    QCoreApplication.translate("RuleCanvas", "must be between {0} and {1}")
+    QCoreApplication.translate("RuleCanvas", "must be at least {0}")
+    QCoreApplication.translate("RuleCanvas", "Unknown province: {0}")
+    QCoreApplication.translate("RuleCanvas", "The period must be 1 to {0} days")
+    QCoreApplication.translate("RuleCanvas", "The number of days must be 0 to {0}")
+    QCoreApplication.translate("RuleCanvas", "Choose at least one value")
+    QCoreApplication.translate("RuleCanvas", "Enter a value")
+    QCoreApplication.translate("RuleCanvas", "Enter a date")
+    QCoreApplication.translate("RuleCanvas", "The first date must not be after the second")
+    QCoreApplication.translate("RuleCanvas", "The first value must not be larger than the second")
+    QCoreApplication.translate("RuleCanvas", "Enter a whole number")

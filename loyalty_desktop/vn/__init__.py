@@ -1,0 +1,1 @@
+"""Vietnam knowledge: text folding, phones, provinces (2025 merger), dates, gender, money."""

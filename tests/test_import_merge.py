@@ -1,0 +1,286 @@
+"""Merging, writing, purchases, points, cancel, report and CLI of the importer (issue 3)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+import xlsxwriter
+from sqlalchemy import func, select
+
+from loyalty_desktop.cli import main as cli_main
+from loyalty_desktop.errors import Cancelled
+from loyalty_desktop.importing import ImportOptions, preview, run_import
+from loyalty_desktop.models import Customer, CustomerStats, CustomerTag, ImportRecord, Purchase, Tag
+from loyalty_desktop.settings import set_setting
+
+c = Customer.__table__
+p = Purchase.__table__
+
+
+def xlsx(path, rows, sheet="Sheet1"):
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet(sheet)
+    for r, row in enumerate(rows):
+        for col, v in enumerate(row):
+            if isinstance(v, datetime):
+                ws.write_datetime(r, col, v, wb.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
+            elif isinstance(v, date):
+                ws.write_datetime(r, col, datetime(v.year, v.month, v.day), wb.add_format({"num_format": "dd/mm/yyyy"}))
+            elif v is not None:
+                ws.write(r, col, v)
+    wb.close()
+    return path
+
+
+def customers(db):
+    with db.connect() as conn:
+        return {r.phone: r for r in conn.execute(select(c))}
+
+
+def tags_of(db, phone):
+    with db.connect() as conn:
+        q = (select(Tag.__table__.c.name).select_from(CustomerTag.__table__.join(Tag.__table__).join(c))
+             .where(c.c.phone == phone))
+        return set(conn.execute(q).scalars())
+
+
+def count(db, table):
+    with db.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+HEAD = ["Tên khách hàng", "Số điện thoại", "Ngày sinh", "Giới tính", "Tỉnh/Thành phố", "Email", "Nhóm khách hàng",
+        "Điểm hiện tại"]
+
+
+def test_same_phone_in_file_merges_filling_empty_fields(db, tmp_path):
+    path = xlsx(tmp_path / "c.xlsx", [
+        HEAD,
+        ["Nguyễn Văn An", "0912 345 678", "", "Nam", "", "", "VIP", 10],
+        ["NGUYỄN VĂN AN", "+84912345678", date(1990, 5, 17), "", "Hà Nội", "an@example.com", "Khách sỉ", 99],
+        ["Trần Thị Bình", "0987.654.321", "", "Nữ", "TP.HCM", "", "", ""],
+    ])
+    report = run_import(db, path, "customers")
+    assert (report.rows, report.created, report.merged, report.rejected) == (3, 2, 1, 0)
+    got = customers(db)
+    an = got["+84912345678"]
+    assert an.full_name == "Nguyễn Văn An"  # first row wins, later rows only fill gaps
+    assert an.birth_date == date(1990, 5, 17) and an.birth_md == 517
+    assert (an.gender, an.province, an.region, an.email, an.points) == ("male", "Hà Nội", "north", "an@example.com", 10)
+    assert tags_of(db, "+84912345678") == {"VIP", "Khách sỉ"}
+    with db.connect() as conn:
+        assert conn.execute(select(Tag.__table__.c.name_folded).where(Tag.__table__.c.name == "Khách sỉ")).scalar() == "khach si"
+        assert count(db, CustomerStats.__table__) == 2
+
+
+def test_existing_customer_fill_empty_or_incoming_wins(db, tmp_path):
+    first = xlsx(tmp_path / "a.xlsx", [HEAD, ["Lê Văn Cường", "0912345678", "", "Nam", "Đà Nẵng", "", "VIP", 5]])
+    run_import(db, first, "customers")
+    second = xlsx(tmp_path / "b.xlsx", [HEAD, ["Lê Cường", "0912345678", date(1985, 1, 2), "Nữ", "Huế", "c@x.vn", "Bạc", 7]])
+    report = run_import(db, second, "customers")
+    assert (report.created, report.updated) == (0, 1)
+    cu = customers(db)["+84912345678"]
+    assert (cu.full_name, cu.gender, cu.province, cu.points) == ("Lê Văn Cường", "male", "Đà Nẵng", 5)  # kept
+    assert (cu.birth_date, cu.email) == (date(1985, 1, 2), "c@x.vn")  # filled
+    assert tags_of(db, "+84912345678") == {"VIP", "Bạc"}  # added
+
+    report = run_import(db, second, "customers", ImportOptions(update_existing=True))
+    assert report.updated == 1
+    cu = customers(db)["+84912345678"]
+    assert (cu.full_name, cu.gender, cu.province, cu.points) == ("Lê Cường", "female", "Huế", 7)
+    assert tags_of(db, "+84912345678") == {"VIP", "Bạc"}  # tags are never removed
+
+    third = xlsx(tmp_path / "c.xlsx", [HEAD, ["Lê Cường", "0912345678", "", "", "", "", "", ""]])
+    report = run_import(db, third, "customers", ImportOptions(update_existing=True))
+    assert report.updated == 0 and report.unchanged == 1  # empty incoming values never erase
+    assert customers(db)["+84912345678"].province == "Huế"
+
+
+def test_rejected_rows_are_reported_with_row_value_reason(db, tmp_path):
+    path = xlsx(tmp_path / "r.xlsx", [
+        ["DANH SÁCH KHÁCH"], [], HEAD,
+        ["A", "", "", "", "", "", "", ""],
+        ["B", "9.12E+08", "", "", "", "", "", ""],
+        ["C", "0912345678", "", "", "", "", "", ""],
+        ["Tổng cộng", "3 khách"],
+    ])
+    report = run_import(db, path, "customers")
+    assert (report.rows, report.created, report.rejected) == (3, 1, 2)
+    assert [(r.row, r.value) for r in report.rejects] == [(4, ""), (5, "9.12E+08")]
+    assert all(r.reason and r.reason_vi and r.column == "Số điện thoại" for r in report.rejects)
+    with db.connect() as conn:
+        rec = conn.execute(select(ImportRecord.__table__)).one()
+    assert (rec.kind, rec.rows, rec.created, rec.rejected) == ("customers", 3, 1, 2)
+    assert len(json.loads(rec.report_json)["rejected_rows"]) == 2
+
+
+INV_HEAD = ["Mã hóa đơn", "Thời gian", "Mã khách hàng", "Tên khách hàng", "Điện thoại", "Khách cần trả", "Trạng thái",
+            "Kênh bán", "Nhóm hàng"]
+
+
+def test_purchases_match_create_walk_in_cancel_and_idempotent(db, tmp_path):
+    run_import(db, xlsx(tmp_path / "c.xlsx", [["Mã KH", "Tên", "SĐT"], ["KH1", "Chị Một", "0912345678"],
+                                              ["KH2", "Anh Hai", "0987654321"]]), "customers")
+    t = datetime(2026, 11, 1, 10, 30)
+    path = xlsx(tmp_path / "inv.xlsx", [
+        INV_HEAD,
+        ["HD1", t, "KH1", "Chị Một", "0912345678", 500000, "Hoàn thành", "Zalo", "Mỹ phẩm"],
+        ["HD2", t, "KH2", "Anh Hai", "", 200000, "Hoàn thành", "", ""],  # by customer code
+        ["HD3", t, "", "Khách lẻ", "", 90000, "Hoàn thành", "", ""],  # walk-in
+        ["HD4", t, "KH9", "Cô Mới", "0333333333", 1000000, "Hoàn thành", "", ""],  # unknown phone: new customer
+        ["HD5", t, "KH1", "Chị Một", "0912345678", 700000, "Đã hủy", "", ""],  # cancelled
+        ["HD6", "ngày xưa", "KH1", "Chị Một", "0912345678", 1, "Hoàn thành", "", ""],  # bad date: rejected
+    ])
+    report = run_import(db, path, "purchases")
+    assert report.counts() == {"rows": 6, "created": 1, "updated": 2, "merged": 0, "rejected": 1, "purchases_added": 5,
+                               "duplicates_skipped": 0, "walk_in": 1, "cancelled": 1}
+    got = customers(db)
+    assert got["+84333333333"].full_name == "Cô Mới" and got["+84333333333"].code == "KH9"
+    with db.connect() as conn:
+        rows = {r.invoice_code: r for r in conn.execute(select(p))}
+        stats = {r.customer_id: r for r in conn.execute(select(CustomerStats.__table__))}
+    assert rows["HD3"].customer_id is None
+    assert rows["HD2"].customer_id == got["+84987654321"].id
+    assert rows["HD5"].cancelled and rows["HD1"].source == "kiotviet"
+    assert (rows["HD1"].channel, rows["HD1"].category, rows["HD1"].purchased_at) == ("Zalo", "Mỹ phẩm", t)
+    one = stats[got["+84912345678"].id]
+    assert (one.order_count, one.total_spent) == (1, 500000)  # the cancelled 700.000 counts for nothing
+    assert stats[got["+84333333333"].id].total_spent == 1_000_000
+    assert got["+84333333333"].tier is None and got["+84912345678"].points == 0  # no points unless asked
+    again = run_import(db, path, "purchases")
+    assert (again.purchases_added, again.duplicates_skipped, again.created, again.updated) == (0, 5, 0, 0)
+    assert count(db, p) == 5
+
+
+def test_line_item_export_groups_into_one_purchase(db, tmp_path):
+    t = datetime(2026, 10, 5, 9, 0)
+    path = xlsx(tmp_path / "lines.xlsx", [
+        ["Mã hóa đơn", "Thời gian", "Điện thoại", "Tên hàng", "Số lượng", "Thành tiền", "Nhóm hàng"],
+        ["HD10", t, "0912345678", "Son", 1, 150000, "Mỹ phẩm"],
+        ["HD10", t, "0912345678", "Kem", 2, 350000, "Mỹ phẩm"],
+        ["HD11", t, "0912345678", "Áo", 1, 250000, "Thời trang nữ"],
+    ])
+    report = run_import(db, path, "purchases")
+    assert (report.rows, report.purchases_added, report.merged, report.created) == (3, 2, 1, 1)
+    with db.connect() as conn:
+        amounts = dict(conn.execute(select(p.c.invoice_code, p.c.amount)).all())
+    assert amounts == {"HD10": 500000, "HD11": 250000}
+
+
+def test_award_points_and_tiers(db, tmp_path):
+    with db.begin() as conn:
+        set_setting(conn, "points_per_vnd", 10_000)
+    t = datetime(2026, 9, 1, 12, 0)
+    path = xlsx(tmp_path / "p.xlsx", [
+        INV_HEAD,
+        ["A1", t, "", "Chị A", "0912345678", 2_500_000, "Hoàn thành", "", ""],
+        ["A2", t, "", "Chị A", "0912345678", 9_000_000, "Hoàn thành", "", ""],
+        ["A3", t, "", "Chị A", "0912345678", 5_000_000, "Đã hủy", "", ""],
+    ])
+    report = run_import(db, path, "purchases", ImportOptions(award_points=True))
+    assert report.points_awarded == 1150
+    cu = customers(db)["+84912345678"]
+    assert cu.points == 1150 and cu.tier == "Vàng"  # 11.5M spent ≥ 10M
+
+
+def test_cancel_rolls_everything_back(db, samples):
+    calls = {"n": 0}
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 3
+
+    with pytest.raises(Cancelled):
+        run_import(db, samples / "kiotviet_invoices.xlsx", "purchases", cancelled=cancelled)
+    assert count(db, c) == 0 and count(db, p) == 0 and count(db, ImportRecord.__table__) == 0
+
+
+def test_crash_mid_import_leaves_database_untouched(db, samples, monkeypatch):
+    import loyalty_desktop.importing.engine as engine
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine, "_add_tags", boom)  # after customers were inserted
+    with pytest.raises(RuntimeError):
+        run_import(db, samples / "kiotviet_customers.xlsx", "customers")
+    assert count(db, c) == 0 and count(db, ImportRecord.__table__) == 0
+
+
+def test_progress_is_reported(db, samples):
+    seen = []
+    run_import(db, samples / "kiotviet_customers.xlsx", "customers", progress=lambda f, text: seen.append(f))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_report_saves_as_xlsx(db, samples, tmp_path):
+    report = run_import(db, samples / "handmade_customers.xlsx", "customers")
+    out = report.save_xlsx(tmp_path / "report.xlsx")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert len(wb.sheetnames) == 3
+    summary = [r for r in wb[wb.sheetnames[0]].iter_rows(values_only=True)]
+    assert any(r[0] and "Rows rejected" in r[0] and r[1] == 7 for r in summary)
+    rejected = list(wb[wb.sheetnames[1]].iter_rows(values_only=True))
+    assert len(rejected) == 8 and rejected[1][0] > 4 and rejected[1][3] and rejected[1][4]
+
+
+def test_mapping_file_and_saved_mapping(db, tmp_path):
+    path = xlsx(tmp_path / "odd.xlsx", [["Khách", "Liên lạc", "Sinh"], ["An", "0912345678", "02/03/1990"]])
+    mapping = {"version": 1, "kind": "customers", "columns": {"Khách": "name", "Liên lạc": "phone", "Sinh": "birth_date"}}
+    report = run_import(db, path, "customers", ImportOptions(mapping=mapping, save_mapping=True))
+    assert report.created == 1 and report.preset == "mapping"
+    assert customers(db)["+84912345678"].birth_date == date(1990, 3, 2)
+    # The saved mapping is proposed again for a file with the same columns.
+    with db.connect() as conn:
+        pv = preview(tmp_path / "odd.xlsx", "customers", conn=conn)
+    assert pv.mapping == {0: "name", 1: "phone", 2: "birth_date"}
+
+
+def test_unknown_columns_to_note(db, tmp_path):
+    path = xlsx(tmp_path / "n.xlsx", [["Tên", "SĐT", "Sở thích", "Size"], ["An", "0912345678", "Đọc sách", "M"]])
+    report = run_import(db, path, "customers", ImportOptions(unknown_to_note=True))
+    assert report.ignored_columns == ["Sở thích", "Size"]
+    assert customers(db)["+84912345678"].note == "Sở thích: Đọc sách; Size: M"
+
+
+def test_csv_with_sheet_option_and_other_sheet(db, tmp_path):
+    wb = xlsxwriter.Workbook(str(tmp_path / "two.xlsx"))
+    wb.add_worksheet("Ghi chú").write(0, 0, "nothing here but text")
+    ws = wb.add_worksheet("Khách")
+    ws.write_row(0, 0, ["Tên", "SĐT"])
+    ws.write_row(1, 0, ["An", "0912345678"])
+    wb.close()
+    report = run_import(db, tmp_path / "two.xlsx", "customers", ImportOptions(sheet="Khách"))
+    assert report.created == 1 and report.sheet == "Khách"
+
+
+def test_preview(samples):
+    pv = preview(samples / "handmade_customers.xlsx", "customers")
+    assert pv.header_row == 4 and pv.sheets == ["Khách hàng"]
+    assert pv.mapping[2] == "phone" and not pv.missing_required
+    assert pv.rows[0].values["phone"].startswith("+84") and pv.rows[0].values["full_name"] == "Nguyễn Hồng Hương"
+    pv = preview(samples / "kiotviet_invoices.xlsx", "purchases", rows=5)
+    assert pv.preset == "kiotviet_invoices" and len(pv.rows) == 5
+    pv = preview(samples / "customers_old.xls", "customers", mapping={1: "name", 3: "birth_date"})
+    assert pv.missing_required == ["phone"] and not pv.rows
+
+
+def test_cli_json_and_report(db_path, samples, tmp_path, capsys):
+    code = cli_main(["--db", str(db_path), "import", "customers", str(samples / "handmade_customers.xlsx"), "--json",
+                     "--report", str(tmp_path / "r.xlsx")])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {k: out[k] for k in ("rows", "created", "updated", "merged", "rejected")} == {
+        "rows": 217, "created": 200, "updated": 0, "merged": 10, "rejected": 7}
+    assert (tmp_path / "r.xlsx").exists()
+    code = cli_main(["--db", str(db_path), "import", "purchases", str(samples / "kiotviet_invoices.xlsx"), "--json",
+                     "--dry-run"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["dry_run"] and out["purchases_added"] == 3000
+    for key in ("purchases_added", "duplicates_skipped", "walk_in", "cancelled"):
+        assert key in out
+    code = cli_main(["--db", str(db_path), "import", "customers", str(tmp_path / "missing.xlsx")])
+    assert code == 1 and "not found" in capsys.readouterr().err

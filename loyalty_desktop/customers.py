@@ -180,7 +180,7 @@ def _fts_phrase(text_value: str) -> str:
     return '"' + text_value.replace('"', '""') + '"'
 
 
-DENSE_HITS = 20_000  # more FTS hits than this: filter row by row while walking the sort index instead
+DENSE_HITS = 5_000  # more FTS hits than this: filter row by row while walking the sort index instead
 _density_cache: dict[tuple, bool] = {}
 
 
@@ -227,22 +227,36 @@ def _search_where(conn: Connection, value: str):
             return c.c.phone.like("+84" + _escape(d[1:]) + "%", escape="/")
         return _national().contains(d, autoescape=True)
     phrase = " ".join(plan.words)
-    long_words = [w for w in plan.words if len(w) >= SHORT_QUERY]
-    short_words = [w for w in plan.words if len(w) < SHORT_QUERY]
     if len(phrase) < SHORT_QUERY:
         # a name prefix ("ng", "a b")
         return c.c.name_folded.like(_escape(phrase) + "%", escape="/")
-    if not long_words:  # every word short ("an ba"): the phrase anywhere
-        return c.c.name_folded.contains(phrase, autoescape=True)
-    parts = [c.c.name_folded.contains(w, autoescape=True) for w in long_words]
+    terms = name_terms(plan.words)
+    parts = [c.c.name_folded.contains(term, autoescape=True) for term in terms]
     if use_fts:
-        expr = "name : (" + " AND ".join(_fts_phrase(w) for w in long_words) + ")"
+        expr = "name : (" + " AND ".join(_fts_phrase(term) for term in terms) + ")"
         if not _is_dense(conn, expr):
             parts = [_fts_in(expr)]
-    for w in short_words:  # a word starting with it ("nguyen van a" -> "… an…")
-        parts.append(or_(c.c.name_folded.startswith(w, autoescape=True),
-                         c.c.name_folded.contains(" " + w, autoescape=True)))
     return and_(*parts) if len(parts) > 1 else parts[0]
+
+
+def name_terms(words: list[str]) -> list[str]:
+    """Substrings that must all occur in the folded name. Words shorter than 3 characters stick to
+    their neighbour ("nguyen van a" -> ["nguyen", "van a"]) so every term is trigram-searchable."""
+    terms: list[str] = []
+    pending = ""
+    for w in words:
+        if pending:
+            w = pending + " " + w
+            pending = ""
+        if len(w) >= SHORT_QUERY:
+            terms.append(w)
+        elif terms:
+            terms[-1] = terms[-1] + " " + w
+        else:
+            pending = w
+    if pending:
+        terms.append(pending)
+    return terms
 
 
 def _fts_in(match_expr: str):
@@ -903,3 +917,22 @@ __all__ = [
     "filter_clauses", "get_customer", "ids_select", "merge_customers", "plan_search", "purchases_page",
     "record_purchase", "set_opt_out", "tag_palette", "update_customer", "validate_fields", "find_by_phone",
 ]
+
+
+def ids_in_range(conn: Connection, q: CustomerQuery, offset: int, limit: int, today: date | None = None) -> list[int]:
+    """Customer ids of rows ``offset … offset+limit-1`` in list order (Shift-selections of unloaded rows)."""
+    if limit <= 0:
+        return []
+    spec, from_, where = _base(conn, q, today)
+    desc = _direction(q, spec)
+    key = _key_at_offset(conn, q, spec, offset, today) if offset > 0 else None
+    if offset > 0 and key is None:
+        return []
+    out: list[int] = []
+    for part in _segments_in_order(spec, desc, key, True):
+        stmt = (select(c.c.id).select_from(from_).where(*where, *part).order_by(*_order(spec, desc))
+                .limit(limit - len(out)))
+        out.extend(conn.execute(stmt).scalars())
+        if len(out) >= limit:
+            break
+    return out

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
@@ -54,24 +54,26 @@ _SCI = re.compile(r"^[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\s*\d+$")
 _SPLIT = re.compile(r"\s*(?:[/;,|\\\n\r]|\s[-–—]\s|\s(?:hoặc|hoac|or|và|va|and)\s)\s*", re.IGNORECASE)
 _FLOATY = re.compile(r"^(\d+)\.0+$")
 _TEN = re.compile(r"0[35789]\d{8}")
+_SEPARATORS = str.maketrans("", "", " .-()\u00a0\t")
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneResult:
+class PhoneResult(NamedTuple):
+    """Outcome of :func:`normalize_phone` (immutable; a NamedTuple because 1M of them get built)."""
+
     e164: str | None = None
     phone_type: str | None = None  # "mobile" | "fixed"
     alt: str | None = None  # second number in the same cell (E.164 if usable, else as written)
     error: str | None = None  # one of ERROR_CODES
-    message: str = ""
-    message_vi: str = ""
+    message: str = ""  # plain English reason, naming the value
+    message_vi: str = ""  # the same in Vietnamese
     converted: bool = False  # an old 11-digit 01xx mobile number was converted to today's 10 digits
 
     @property
     def ok(self) -> bool:
         return self.e164 is not None
 
-    def __bool__(self) -> bool:  # pragma: no cover - convenience
-        return self.ok
+    def __bool__(self) -> bool:
+        return self.e164 is not None
 
 
 def _err(code: str, shown: str) -> PhoneResult:
@@ -244,6 +246,15 @@ def _from_text(s: str) -> PhoneResult:
     s = s.strip()
     if not s:
         return _err("empty", "")
+    # fast path: one number written with spaces, dots, dashes, brackets, + / 00
+    t = s.translate(_SEPARATORS)
+    intl = t[:1] == "+"
+    if intl:
+        t = t[1:]
+    if t.isdigit() and t.isascii() and len(t) <= 14 and "." not in s[-3:]:
+        if not intl and t[:2] == "00":
+            intl, t = True, t[2:]
+        return _from_digits(t, intl, s)
     if _SCI.match(s):
         return _err("scientific", s)
     if not any(c.isdigit() for c in s):

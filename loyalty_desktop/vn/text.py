@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
 __all__ = ["nfc", "fold", "clean_name", "remove_accents", "has_diacritics"]
 
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                    "\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -68,8 +71,10 @@ def fold(s) -> str:
     s = _to_str(s)
     if s.isascii():
         return " ".join(s.lower().split())
-    s = nfc(s).translate(_INVISIBLE).lower()
-    return " ".join(_strip_marks(s).split())
+    s = _MARKS.sub("", unicodedata.normalize("NFD", s.lower())).replace("đ", "d")
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", s)
+    return " ".join(s.split())
 
 
 def has_diacritics(s) -> bool:

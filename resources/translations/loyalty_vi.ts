@@ -1,1836 +1,1844 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN" sourcelanguage="en_US">
-    <context>
-        <name>App</name>
-        <message>
-            <source>Cannot open the database</source>
-            <translation>Không mở được cơ sở dữ liệu</translation>
-        </message>
-    </context>
-    <context>
-        <name>AppContext</name>
-        <message>
-            <source>Something went wrong: {error}
+<context>
+    <name>App</name>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Không mở được cơ sở dữ liệu</translation>
+    </message>
+</context>
+<context>
+    <name>AppContext</name>
+    <message>
+        <source>Something went wrong: {error}
 
 Details were written to the log: {log}</source>
-            <translation>Đã xảy ra lỗi: {error}
+        <translation>Đã xảy ra lỗi: {error}
 
 Chi tiết đã được ghi vào nhật ký: {log}</translation>
-        </message>
-    </context>
-    <context>
-        <name>CampaignsPage</name>
-        <message>
-            <source>SMS campaigns</source>
-            <translation>Chiến dịch SMS</translation>
-        </message>
-        <message>
-            <source>Export recipient lists for your SMS gateway and measure the results.</source>
-            <translation>Xuất danh sách người nhận cho cổng SMS và đo lường hiệu quả.</translation>
-        </message>
-        <message>
-            <source>New campaign</source>
-            <translation>Chiến dịch mới</translation>
-        </message>
-        <message>
-            <source>History and results</source>
-            <translation>Lịch sử và kết quả</translation>
-        </message>
-        <message>
-            <source>1. Recipients</source>
-            <translation>1. Người nhận</translation>
-        </message>
-        <message>
-            <source>Send to (segments and tags)</source>
-            <translation>Gửi đến (phân khúc và thẻ)</translation>
-        </message>
-        <message>
-            <source>Leave out</source>
-            <translation>Loại trừ</translation>
-        </message>
-        <message>
-            <source>Choose at least one segment or tag</source>
-            <translation>Chọn ít nhất một phân khúc hoặc thẻ</translation>
-        </message>
-        <message>
-            <source>Opted out of SMS</source>
-            <translation>Đã từ chối nhận SMS</translation>
-        </message>
-        <message>
-            <source>No mobile number</source>
-            <translation>Không có số di động</translation>
-        </message>
-        <message>
-            <source>Messaged recently</source>
-            <translation>Vừa nhận tin gần đây</translation>
-        </message>
-        <message>
-            <source>Advertising cap (24 h)</source>
-            <translation>Vượt giới hạn quảng cáo (24 giờ)</translation>
-        </message>
-        <message>
-            <source>Left out by you</source>
-            <translation>Bạn đã loại trừ</translation>
-        </message>
-        <message>
-            <source>In several groups (sent once)</source>
-            <translation>Trùng nhiều nhóm (chỉ gửi một lần)</translation>
-        </message>
-        <message>
-            <source>View</source>
-            <translation>Xem</translation>
-        </message>
-        <message>
-            <source>A random share of the recipients gets no message, so the results show what the campaign really added.</source>
-            <translation>Một phần người nhận được chọn ngẫu nhiên sẽ không nhận tin, để kết quả cho thấy chiến dịch thực sự mang lại thêm bao nhiêu.</translation>
-        </message>
-        <message>
-            <source> days</source>
-            <translation> ngày</translation>
-        </message>
-        <message>
-            <source>off</source>
-            <translation>tắt</translation>
-        </message>
-        <message>
-            <source>Leave out customers who got a message from another campaign in the last N days.</source>
-            <translation>Bỏ qua khách đã nhận tin từ chiến dịch khác trong N ngày gần đây.</translation>
-        </message>
-        <message>
-            <source>Control group</source>
-            <translation>Nhóm đối chứng</translation>
-        </message>
-        <message>
-            <source>Given name</source>
-            <translation>Tên</translation>
-        </message>
-        <message>
-            <source>Full name</source>
-            <translation>Họ tên</translation>
-        </message>
-        <message>
-            <source>Anh/Chị</source>
-            <translation>Anh/Chị</translation>
-        </message>
-        <message>
-            <source>Points</source>
-            <translation>Điểm</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>Hạng</translation>
-        </message>
-        <message>
-            <source>Total spent</source>
-            <translation>Tổng chi tiêu</translation>
-        </message>
-        <message>
-            <source>Last purchase</source>
-            <translation>Ngày mua cuối</translation>
-        </message>
-        <message>
-            <source>Customer code</source>
-            <translation>Mã KH</translation>
-        </message>
-        <message>
-            <source>Shop name</source>
-            <translation>Tên cửa hàng</translation>
-        </message>
-        <message>
-            <source>2. Message</source>
-            <translation>2. Nội dung tin nhắn</translation>
-        </message>
-        <message>
-            <source>Write the message; click a button above to insert a placeholder.</source>
-            <translation>Soạn tin nhắn; bấm các nút phía trên để chèn trường thông tin.</translation>
-        </message>
-        <message>
-            <source>Add "QC" at the start</source>
-            <translation>Thêm "QC" ở đầu tin</translation>
-        </message>
-        <message>
-            <source>Remove diacritics (bỏ dấu)</source>
-            <translation>Bỏ dấu tiếng Việt</translation>
-        </message>
-        <message>
-            <source>Without Vietnamese accents one SMS holds 160 characters instead of 70.</source>
-            <translation>Không dấu, mỗi SMS chứa được 160 ký tự thay vì 70.</translation>
-        </message>
-        <message>
-            <source>Opt-out text</source>
-            <translation>Câu từ chối nhận tin</translation>
-        </message>
-        <message>
-            <source>3. Preview for real recipients</source>
-            <translation>3. Xem trước với người nhận thật</translation>
-        </message>
-        <message>
-            <source>Customer</source>
-            <translation>Khách hàng</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Số điện thoại</translation>
-        </message>
-        <message>
-            <source>Message</source>
-            <translation>Nội dung</translation>
-        </message>
-        <message>
-            <source>SMS</source>
-            <translation>SMS</translation>
-        </message>
-        <message>
-            <source>4. Export</source>
-            <translation>4. Xuất tệp</translation>
-        </message>
-        <message>
-            <source>Phone + message</source>
-            <translation>SĐT + nội dung</translation>
-        </message>
-        <message>
-            <source>Phone only</source>
-            <translation>Chỉ SĐT</translation>
-        </message>
-        <message>
-            <source>Name + phone + message</source>
-            <translation>Tên + SĐT + nội dung</translation>
-        </message>
-        <message>
-            <source>ZNS-style: phone + template parameters</source>
-            <translation>Kiểu ZNS: SĐT + tham số mẫu</translation>
-        </message>
-        <message>
-            <source>Excel (.xlsx)</source>
-            <translation>Excel (.xlsx)</translation>
-        </message>
-        <message>
-            <source>CSV, UTF-8 (.csv)</source>
-            <translation>CSV, UTF-8 (.csv)</translation>
-        </message>
-        <message>
-            <source>Advertising (Decree 91/2020)</source>
-            <translation>Tin quảng cáo (NĐ 91/2020)</translation>
-        </message>
-        <message>
-            <source>Send at</source>
-            <translation>Gửi lúc</translation>
-        </message>
-        <message>
-            <source>Skip if messaged within</source>
-            <translation>Bỏ qua nếu đã nhận tin trong</translation>
-        </message>
-        <message>
-            <source>Split every</source>
-            <translation>Chia tệp mỗi</translation>
-        </message>
-        <message>
-            <source> rows</source>
-            <translation> dòng</translation>
-        </message>
-        <message>
-            <source>e.g. Birthday November</source>
-            <translation>VD: Sinh nhật tháng 11</translation>
-        </message>
-        <message>
-            <source>Gateway columns</source>
-            <translation>Cột theo cổng SMS</translation>
-        </message>
-        <message>
-            <source>Phone format</source>
-            <translation>Định dạng SĐT</translation>
-        </message>
-        <message>
-            <source>File</source>
-            <translation>Tệp</translation>
-        </message>
-        <message>
-            <source>Campaign name</source>
-            <translation>Tên chiến dịch</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Hủy</translation>
-        </message>
-        <message>
-            <source>Export list…</source>
-            <translation>Xuất danh sách…</translation>
-        </message>
-        <message>
-            <source>Campaigns</source>
-            <translation>Chiến dịch</translation>
-        </message>
-        <message>
-            <source>{tag} ({n})</source>
-            <translation>{tag} ({n})</translation>
-        </message>
-        <message>
-            <source>No segments or tags yet</source>
-            <translation>Chưa có phân khúc hoặc thẻ nào</translation>
-        </message>
-        <message>
-            <source>Segment</source>
-            <translation>Phân khúc</translation>
-        </message>
-        <message>
-            <source>Tag</source>
-            <translation>Thẻ</translation>
-        </message>
-        <message>
-            <source>Counting…</source>
-            <translation>Đang đếm…</translation>
-        </message>
-        <message>
-            <source>Could not count</source>
-            <translation>Không đếm được</translation>
-        </message>
-        <message>
-            <source>Recipients</source>
-            <translation>Người nhận</translation>
-        </message>
-        <message>
-            <source>recipients · {c} in the control group (no message)</source>
-            <translation>người nhận · {c} trong nhóm đối chứng (không gửi tin)</translation>
-        </message>
-        <message>
-            <source>Template error: {error}</source>
-            <translation>Lỗi mẫu tin: {error}</translation>
-        </message>
-        <message>
-            <source>(no name)</source>
-            <translation>(chưa có tên)</translation>
-        </message>
-        <message>
-            <source>The message for the selected recipient appears here.</source>
-            <translation>Tin nhắn của người nhận đang chọn hiện ở đây.</translation>
-        </message>
-        <message>
-            <source>GSM-7 (no accents)</source>
-            <translation>GSM-7 (không dấu)</translation>
-        </message>
-        <message>
-            <source>Unicode (UCS-2)</source>
-            <translation>Unicode (UCS-2)</translation>
-        </message>
-        <message>
-            <source>{name}: {chars} characters · {enc} · {parts} SMS</source>
-            <translation>{name}: {chars} ký tự · {enc} · {parts} SMS</translation>
-        </message>
-        <message>
-            <source>Advertising messages must start with "QC" (Decree 91/2020).</source>
-            <translation>Tin quảng cáo phải bắt đầu bằng "QC" (Nghị định 91/2020).</translation>
-        </message>
-        <message>
-            <source>The message has no opt-out instructions at the end (Decree 91/2020).</source>
-            <translation>Tin nhắn chưa có hướng dẫn từ chối nhận tin ở cuối (Nghị định 91/2020).</translation>
-        </message>
-        <message>
-            <source>The planned send time is outside 07:00–22:00, when advertising SMS are allowed.</source>
-            <translation>Giờ gửi dự kiến nằm ngoài khung 07:00–22:00 được phép gửi tin quảng cáo.</translation>
-        </message>
-        <message>
-            <source>Vietnamese accents make the SMS Unicode: 70 characters per SMS instead of 160. Remove diacritics to send fewer parts.</source>
-            <translation>Tiếng Việt có dấu khiến SMS thành Unicode: 70 ký tự mỗi SMS thay vì 160. Bỏ dấu để gửi ít tin hơn.</translation>
-        </message>
-        <message>
-            <source>{chars} characters · {enc} · {parts} SMS per message</source>
-            <translation>{chars} ký tự · {enc} · {parts} SMS mỗi tin</translation>
-        </message>
-        <message>
-            <source>Choose recipients to see the total cost.</source>
-            <translation>Chọn người nhận để xem tổng chi phí.</translation>
-        </message>
-        <message>
-            <source>Longest message: {chars} characters · {enc} · {parts} SMS</source>
-            <translation>Tin dài nhất: {chars} ký tự · {enc} · {parts} SMS</translation>
-        </message>
-        <message>
-            <source>Total {parts} SMS parts × {price} ≈ {cost}</source>
-            <translation>Tổng {parts} SMS × {price} ≈ {cost}</translation>
-        </message>
-        <message>
-            <source>Excel (*.xlsx)</source>
-            <translation>Excel (*.xlsx)</translation>
-        </message>
-        <message>
-            <source>CSV (*.csv)</source>
-            <translation>CSV (*.csv)</translation>
-        </message>
-        <message>
-            <source>Export SMS list</source>
-            <translation>Xuất danh sách SMS</translation>
-        </message>
-        <message>
-            <source>Fix the template first.</source>
-            <translation>Hãy sửa mẫu tin trước.</translation>
-        </message>
-        <message>
-            <source>Exporting…</source>
-            <translation>Đang xuất…</translation>
-        </message>
-        <message>
-            <source>Export failed.</source>
-            <translation>Xuất tệp không thành công.</translation>
-        </message>
-        <message>
-            <source>{n} files</source>
-            <translation>{n} tệp</translation>
-        </message>
-        <message>
-            <source>Exported {n} recipients to {where} (campaign #{id}).</source>
-            <translation>Đã xuất {n} người nhận vào {where} (chiến dịch #{id}).</translation>
-        </message>
-        <message>
-            <source>Date</source>
-            <translation>Ngày</translation>
-        </message>
-        <message>
-            <source>Campaign</source>
-            <translation>Chiến dịch</translation>
-        </message>
-        <message>
-            <source>Control</source>
-            <translation>Đối chứng</translation>
-        </message>
-        <message>
-            <source>Cost</source>
-            <translation>Chi phí</translation>
-        </message>
-        <message>
-            <source>No campaigns yet: export a list on the New campaign tab.</source>
-            <translation>Chưa có chiến dịch: hãy xuất danh sách ở thẻ Chiến dịch mới.</translation>
-        </message>
-        <message>
-            <source>Select a campaign</source>
-            <translation>Chọn một chiến dịch</translation>
-        </message>
-        <message>
-            <source>Purchases within</source>
-            <translation>Đơn mua trong vòng</translation>
-        </message>
-        <message>
-            <source> days after sending</source>
-            <translation> ngày sau khi gửi</translation>
-        </message>
-        <message>
-            <source>Re-export…</source>
-            <translation>Xuất lại…</translation>
-        </message>
-        <message>
-            <source>Import delivery report…</source>
-            <translation>Nhập báo cáo gửi tin…</translation>
-        </message>
-        <message>
-            <source>Customers</source>
-            <translation>Khách hàng</translation>
-        </message>
-        <message>
-            <source>Buyers</source>
-            <translation>Người mua</translation>
-        </message>
-        <message>
-            <source>Conversion</source>
-            <translation>Tỷ lệ mua</translation>
-        </message>
-        <message>
-            <source>Revenue</source>
-            <translation>Doanh thu</translation>
-        </message>
-        <message>
-            <source>Per customer</source>
-            <translation>Mỗi khách</translation>
-        </message>
-        <message>
-            <source>Got the SMS</source>
-            <translation>Nhận SMS</translation>
-        </message>
-        <message>
-            <source>Results</source>
-            <translation>Kết quả</translation>
-        </message>
-        <message>
-            <source>advertising</source>
-            <translation>quảng cáo</translation>
-        </message>
-        <message>
-            <source>customer care</source>
-            <translation>chăm sóc khách hàng</translation>
-        </message>
-        <message>
-            <source>Sent {when} · {kind} · {parts} SMS parts, {cost} · file {file}</source>
-            <translation>Gửi {when} · {kind} · {parts} SMS, {cost} · tệp {file}</translation>
-        </message>
-        <message>
-            <source>No control group: the uplift cannot be measured for this campaign.</source>
-            <translation>Không có nhóm đối chứng: không đo được mức tăng của chiến dịch này.</translation>
-        </message>
-        <message>
-            <source>Uplift: {pp} percentage points of conversion; extra revenue ≈ {rev}.</source>
-            <translation>Mức tăng: {pp} điểm phần trăm tỷ lệ mua; doanh thu tăng thêm ≈ {rev}.</translation>
-        </message>
-        <message>
-            <source>(the {days}-day window is not over yet)</source>
-            <translation>(chưa hết {days} ngày theo dõi)</translation>
-        </message>
-        <message>
-            <source>Delivery report: {d} delivered, {f} failed, {u} unknown</source>
-            <translation>Báo cáo gửi tin: {d} thành công, {f} thất bại, {u} chưa rõ</translation>
-        </message>
-        <message>
-            <source>No delivery report imported.</source>
-            <translation>Chưa nhập báo cáo gửi tin.</translation>
-        </message>
-        <message>
-            <source>Conversion (%)</source>
-            <translation>Tỷ lệ mua (%)</translation>
-        </message>
-        <message>
-            <source>Revenue per customer (₫)</source>
-            <translation>Doanh thu mỗi khách (₫)</translation>
-        </message>
-        <message>
-            <source>Re-export SMS list</source>
-            <translation>Xuất lại danh sách SMS</translation>
-        </message>
-        <message>
-            <source>Excel (*.xlsx);;CSV (*.csv)</source>
-            <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
-        </message>
-        <message>
-            <source>Re-exported to {file}</source>
-            <translation>Đã xuất lại vào {file}</translation>
-        </message>
-        <message>
-            <source>Import delivery report</source>
-            <translation>Nhập báo cáo gửi tin</translation>
-        </message>
-        <message>
-            <source>Spreadsheets (*.xlsx *.xls *.csv)</source>
-            <translation>Bảng tính (*.xlsx *.xls *.csv)</translation>
-        </message>
-        <message>
-            <source>Imported: {d} delivered, {f} failed, {n} phones not in this campaign</source>
-            <translation>Đã nhập: {d} thành công, {f} thất bại, {n} số không thuộc chiến dịch này</translation>
-        </message>
-    </context>
-    <context>
-        <name>ChartCard</name>
-        <message>
-            <source>Save PNG</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save this chart as a PNG picture</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Calculating…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No data for this chart yet.
+    </message>
+</context>
+<context>
+    <name>CampaignsPage</name>
+    <message>
+        <source>SMS campaigns</source>
+        <translation>Chiến dịch SMS</translation>
+    </message>
+    <message>
+        <source>Export recipient lists for your SMS gateway and measure the results.</source>
+        <translation>Xuất danh sách người nhận cho cổng SMS và đo lường hiệu quả.</translation>
+    </message>
+    <message>
+        <source>New campaign</source>
+        <translation>Chiến dịch mới</translation>
+    </message>
+    <message>
+        <source>History and results</source>
+        <translation>Lịch sử và kết quả</translation>
+    </message>
+    <message>
+        <source>1. Recipients</source>
+        <translation>1. Người nhận</translation>
+    </message>
+    <message>
+        <source>Send to (segments and tags)</source>
+        <translation>Gửi đến (phân khúc và thẻ)</translation>
+    </message>
+    <message>
+        <source>Leave out</source>
+        <translation>Loại trừ</translation>
+    </message>
+    <message>
+        <source>Choose at least one segment or tag</source>
+        <translation>Chọn ít nhất một phân khúc hoặc thẻ</translation>
+    </message>
+    <message>
+        <source>Opted out of SMS</source>
+        <translation>Đã từ chối nhận SMS</translation>
+    </message>
+    <message>
+        <source>No mobile number</source>
+        <translation>Không có số di động</translation>
+    </message>
+    <message>
+        <source>Messaged recently</source>
+        <translation>Vừa nhận tin gần đây</translation>
+    </message>
+    <message>
+        <source>Advertising cap (24 h)</source>
+        <translation>Vượt giới hạn quảng cáo (24 giờ)</translation>
+    </message>
+    <message>
+        <source>Left out by you</source>
+        <translation>Bạn đã loại trừ</translation>
+    </message>
+    <message>
+        <source>In several groups (sent once)</source>
+        <translation>Trùng nhiều nhóm (chỉ gửi một lần)</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>Xem</translation>
+    </message>
+    <message>
+        <source>A random share of the recipients gets no message, so the results show what the campaign really added.</source>
+        <translation>Một phần người nhận được chọn ngẫu nhiên sẽ không nhận tin, để kết quả cho thấy chiến dịch thực sự mang lại thêm bao nhiêu.</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> ngày</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>tắt</translation>
+    </message>
+    <message>
+        <source>Leave out customers who got a message from another campaign in the last N days.</source>
+        <translation>Bỏ qua khách đã nhận tin từ chiến dịch khác trong N ngày gần đây.</translation>
+    </message>
+    <message>
+        <source>Advertising</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decree 91/2020: advertising SMS start with &quot;QC&quot;, end with opt-out instructions, go out between 07:00 and 22:00, at most one per phone per 24 h.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Control group</source>
+        <translation>Nhóm đối chứng</translation>
+    </message>
+    <message>
+        <source>Given name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Anh/Chị</source>
+        <translation>Anh/Chị</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Hạng</translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation>Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
+        <translation>Ngày mua cuối</translation>
+    </message>
+    <message>
+        <source>Customer code</source>
+        <translation>Mã KH</translation>
+    </message>
+    <message>
+        <source>Shop name</source>
+        <translation>Tên cửa hàng</translation>
+    </message>
+    <message>
+        <source>2. Message</source>
+        <translation>2. Nội dung tin nhắn</translation>
+    </message>
+    <message>
+        <source>Write the message; click a button above to insert a placeholder.</source>
+        <translation>Soạn tin nhắn; bấm các nút phía trên để chèn trường thông tin.</translation>
+    </message>
+    <message>
+        <source>Add &quot;QC&quot; at the start</source>
+        <translation>Thêm &quot;QC&quot; ở đầu tin</translation>
+    </message>
+    <message>
+        <source>Remove diacritics (bỏ dấu)</source>
+        <translation>Bỏ dấu tiếng Việt</translation>
+    </message>
+    <message>
+        <source>Without Vietnamese accents one SMS holds 160 characters instead of 70.</source>
+        <translation>Không dấu, mỗi SMS chứa được 160 ký tự thay vì 70.</translation>
+    </message>
+    <message>
+        <source>Opt-out text</source>
+        <translation>Câu từ chối nhận tin</translation>
+    </message>
+    <message>
+        <source>3. Preview for real recipients</source>
+        <translation>3. Xem trước với người nhận thật</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>4. Export</source>
+        <translation>4. Xuất tệp</translation>
+    </message>
+    <message>
+        <source>Phone + message</source>
+        <translation>SĐT + nội dung</translation>
+    </message>
+    <message>
+        <source>Phone only</source>
+        <translation>Chỉ SĐT</translation>
+    </message>
+    <message>
+        <source>Name + phone + message</source>
+        <translation>Tên + SĐT + nội dung</translation>
+    </message>
+    <message>
+        <source>ZNS-style: phone + template parameters</source>
+        <translation>Kiểu ZNS: SĐT + tham số mẫu</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)</source>
+        <translation>Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV, UTF-8 (.csv)</source>
+        <translation>CSV, UTF-8 (.csv)</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send at</source>
+        <translation>Gửi lúc</translation>
+    </message>
+    <message>
+        <source>Skip if messaged within</source>
+        <translation>Bỏ qua nếu đã nhận tin trong</translation>
+    </message>
+    <message>
+        <source>Split every</source>
+        <translation>Chia tệp mỗi</translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation> dòng</translation>
+    </message>
+    <message>
+        <source>e.g. Birthday November</source>
+        <translation>VD: Sinh nhật tháng 11</translation>
+    </message>
+    <message>
+        <source>Gateway columns</source>
+        <translation>Cột theo cổng SMS</translation>
+    </message>
+    <message>
+        <source>Phone format</source>
+        <translation>Định dạng SĐT</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Campaign name</source>
+        <translation>Tên chiến dịch</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Export list…</source>
+        <translation>Xuất danh sách…</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>Chiến dịch</translation>
+    </message>
+    <message>
+        <source>{tag} ({n})</source>
+        <translation>{tag} ({n})</translation>
+    </message>
+    <message>
+        <source>No segments or tags yet</source>
+        <translation>Chưa có phân khúc hoặc thẻ nào</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Phân khúc</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>Thẻ</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Đang đếm…</translation>
+    </message>
+    <message>
+        <source>Could not count</source>
+        <translation>Không đếm được</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>Người nhận</translation>
+    </message>
+    <message>
+        <source>recipients · {c} in the control group (no message)</source>
+        <translation>người nhận · {c} trong nhóm đối chứng (không gửi tin)</translation>
+    </message>
+    <message>
+        <source>Template error: {error}</source>
+        <translation>Lỗi mẫu tin: {error}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(chưa có tên)</translation>
+    </message>
+    <message>
+        <source>The message for the selected recipient appears here.</source>
+        <translation>Tin nhắn của người nhận đang chọn hiện ở đây.</translation>
+    </message>
+    <message>
+        <source>GSM-7 (no accents)</source>
+        <translation>GSM-7 (không dấu)</translation>
+    </message>
+    <message>
+        <source>Unicode (UCS-2)</source>
+        <translation>Unicode (UCS-2)</translation>
+    </message>
+    <message>
+        <source>{name}: {chars} characters · {enc} · {parts} SMS</source>
+        <translation>{name}: {chars} ký tự · {enc} · {parts} SMS</translation>
+    </message>
+    <message>
+        <source>Advertising messages must start with &quot;QC&quot; (Decree 91/2020).</source>
+        <translation>Tin quảng cáo phải bắt đầu bằng &quot;QC&quot; (Nghị định 91/2020).</translation>
+    </message>
+    <message>
+        <source>The message has no opt-out instructions at the end (Decree 91/2020).</source>
+        <translation>Tin nhắn chưa có hướng dẫn từ chối nhận tin ở cuối (Nghị định 91/2020).</translation>
+    </message>
+    <message>
+        <source>The planned send time is outside 07:00–22:00, when advertising SMS are allowed.</source>
+        <translation>Giờ gửi dự kiến nằm ngoài khung 07:00–22:00 được phép gửi tin quảng cáo.</translation>
+    </message>
+    <message>
+        <source>Vietnamese accents make the SMS Unicode: 70 characters per SMS instead of 160. Remove diacritics to send fewer parts.</source>
+        <translation>Tiếng Việt có dấu khiến SMS thành Unicode: 70 ký tự mỗi SMS thay vì 160. Bỏ dấu để gửi ít tin hơn.</translation>
+    </message>
+    <message>
+        <source>{chars} characters · {enc} · {parts} SMS per message</source>
+        <translation>{chars} ký tự · {enc} · {parts} SMS mỗi tin</translation>
+    </message>
+    <message>
+        <source>Choose recipients to see the total cost.</source>
+        <translation>Chọn người nhận để xem tổng chi phí.</translation>
+    </message>
+    <message>
+        <source>Longest message: {chars} characters · {enc} · {parts} SMS</source>
+        <translation>Tin dài nhất: {chars} ký tự · {enc} · {parts} SMS</translation>
+    </message>
+    <message>
+        <source>Total {parts} SMS parts × {price} ≈ {cost}</source>
+        <translation>Tổng {parts} SMS × {price} ≈ {cost}</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export SMS list</source>
+        <translation>Xuất danh sách SMS</translation>
+    </message>
+    <message>
+        <source>Fix the template first.</source>
+        <translation>Hãy sửa mẫu tin trước.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Đang xuất…</translation>
+    </message>
+    <message>
+        <source>Export failed.</source>
+        <translation>Xuất tệp không thành công.</translation>
+    </message>
+    <message>
+        <source>{n} files</source>
+        <translation>{n} tệp</translation>
+    </message>
+    <message>
+        <source>Exported {n} recipients to {where} (campaign #{id}).</source>
+        <translation>Đã xuất {n} người nhận vào {where} (chiến dịch #{id}).</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>Chiến dịch</translation>
+    </message>
+    <message>
+        <source>No campaigns yet: export a list on the New campaign tab.</source>
+        <translation>Chưa có chiến dịch: hãy xuất danh sách ở thẻ Chiến dịch mới.</translation>
+    </message>
+    <message>
+        <source>Select a campaign</source>
+        <translation>Chọn một chiến dịch</translation>
+    </message>
+    <message>
+        <source>Purchases within</source>
+        <translation>Đơn mua trong vòng</translation>
+    </message>
+    <message>
+        <source> days after sending</source>
+        <translation> ngày sau khi gửi</translation>
+    </message>
+    <message>
+        <source>Re-export…</source>
+        <translation>Xuất lại…</translation>
+    </message>
+    <message>
+        <source>Import delivery report…</source>
+        <translation>Nhập báo cáo gửi tin…</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Buyers</source>
+        <translation>Người mua</translation>
+    </message>
+    <message>
+        <source>Conversion</source>
+        <translation>Tỷ lệ mua</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Doanh thu</translation>
+    </message>
+    <message>
+        <source>Per customer</source>
+        <translation>Mỗi khách</translation>
+    </message>
+    <message>
+        <source>Got the SMS</source>
+        <translation>Nhận SMS</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>advertising</source>
+        <translation>quảng cáo</translation>
+    </message>
+    <message>
+        <source>customer care</source>
+        <translation>chăm sóc khách hàng</translation>
+    </message>
+    <message>
+        <source>Sent {when} · {kind} · {parts} SMS parts, {cost} · file {file}</source>
+        <translation>Gửi {when} · {kind} · {parts} SMS, {cost} · tệp {file}</translation>
+    </message>
+    <message>
+        <source>No control group: the uplift cannot be measured for this campaign.</source>
+        <translation>Không có nhóm đối chứng: không đo được mức tăng của chiến dịch này.</translation>
+    </message>
+    <message>
+        <source>Uplift: {pp} percentage points of conversion; extra revenue ≈ {rev}.</source>
+        <translation>Mức tăng: {pp} điểm phần trăm tỷ lệ mua; doanh thu tăng thêm ≈ {rev}.</translation>
+    </message>
+    <message>
+        <source>(the {days}-day window is not over yet)</source>
+        <translation>(chưa hết {days} ngày theo dõi)</translation>
+    </message>
+    <message>
+        <source>Delivery report: {d} delivered, {f} failed, {u} unknown</source>
+        <translation>Báo cáo gửi tin: {d} thành công, {f} thất bại, {u} chưa rõ</translation>
+    </message>
+    <message>
+        <source>No delivery report imported.</source>
+        <translation>Chưa nhập báo cáo gửi tin.</translation>
+    </message>
+    <message>
+        <source>Conversion (%)</source>
+        <translation>Tỷ lệ mua (%)</translation>
+    </message>
+    <message>
+        <source>Revenue per customer (₫)</source>
+        <translation>Doanh thu mỗi khách (₫)</translation>
+    </message>
+    <message>
+        <source>Re-export SMS list</source>
+        <translation>Xuất lại danh sách SMS</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Re-exported to {file}</source>
+        <translation>Đã xuất lại vào {file}</translation>
+    </message>
+    <message>
+        <source>Import delivery report</source>
+        <translation>Nhập báo cáo gửi tin</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xls *.csv)</source>
+        <translation>Bảng tính (*.xlsx *.xls *.csv)</translation>
+    </message>
+    <message>
+        <source>Imported: {d} delivered, {f} failed, {n} phones not in this campaign</source>
+        <translation>Đã nhập: {d} thành công, {f} thất bại, {n} số không thuộc chiến dịch này</translation>
+    </message>
+</context>
+<context>
+    <name>ChartCard</name>
+    <message>
+        <source>Save PNG</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save this chart as a PNG picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calculating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No data for this chart yet.
 Import your customers and sales to see it.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Could not calculate this chart: {error}</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Save chart</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>PNG image (*.png)</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>ChoiceEditor</name>
-        <message>
-            <source>Choose a value</source>
-            <translation>Chọn một giá trị</translation>
-        </message>
-    </context>
-    <context>
-        <name>ConditionRow</name>
-        <message>
-            <source>Drag to move this condition</source>
-            <translation>Kéo để di chuyển điều kiện này</translation>
-        </message>
-        <message>
-            <source>not</source>
-            <translation>không</translation>
-        </message>
-        <message>
-            <source>Customers who do NOT match this condition</source>
-            <translation>Khách hàng KHÔNG thỏa điều kiện này</translation>
-        </message>
-        <message>
-            <source>Only count purchases in this period</source>
-            <translation>Chỉ tính các lần mua trong khoảng thời gian này</translation>
-        </message>
-        <message>
-            <source>Delete this condition</source>
-            <translation>Xóa điều kiện này</translation>
-        </message>
-        <message>
-            <source>any time</source>
-            <translation>mọi lúc</translation>
-        </message>
-        <message>
-            <source>last {n} days</source>
-            <translation>{n} ngày qua</translation>
-        </message>
-    </context>
-    <context>
-        <name>CustomerListDialog</name>
-        <message>
-            <source>{n} customers</source>
-            <translation>{n} khách hàng</translation>
-        </message>
-        <message>
-            <source>showing the first {n}</source>
-            <translation>hiển thị {n} khách đầu tiên</translation>
-        </message>
-        <message>
-            <source>Customer</source>
-            <translation>Khách hàng</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Số điện thoại</translation>
-        </message>
-        <message>
-            <source>(no name)</source>
-            <translation>(chưa có tên)</translation>
-        </message>
-    </context>
-    <context>
-        <name>DashboardPage</name>
-        <message>
-            <source>Dashboard</source>
-            <translation type="unfinished">Tổng quan</translation>
-        </message>
-        <message>
-            <source>Your customers and sales at a glance</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Refresh</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export PDF…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export Excel…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Customers</source>
-            <translation type="unfinished">Khách hàng</translation>
-        </message>
-        <message>
-            <source>Bought in the last 90 days</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>New this month (first purchase)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Revenue this month</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Repeat-purchase rate</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Opted out of SMS</source>
-            <translation type="unfinished">Đã từ chối nhận SMS</translation>
-        </message>
-        <message>
-            <source>Revenue and buying customers by month (last 24 months)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Customers by segment</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>RFM grid: recency × frequency</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Revenue by category</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Revenue by sales channel</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Customers and revenue by province (top 15)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>By region</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Age and gender</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>{share} of customers</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>{change} vs last month ({last})</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>No sales last month</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>of {n} customers who bought</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>{n} customers</source>
-            <translation type="unfinished">{n} khách hàng</translation>
-        </message>
-        <message>
-            <source>No customers yet: import your list or try the demo data.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Export dashboard</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>PDF document (*.pdf)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Excel workbook (*.xlsx)</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Writing {file}…</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Customer report</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Saved {file}</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>DaysEditor</name>
-        <message>
-            <source> days</source>
-            <translation> ngày</translation>
-        </message>
-    </context>
-    <context>
-        <name>FieldPalette</name>
-        <message>
-            <source>Conditions</source>
-            <translation>Điều kiện</translation>
-        </message>
-        <message>
-            <source>Drag onto the rule, or double-click</source>
-            <translation>Kéo thả vào quy tắc, hoặc nhấp đúp</translation>
-        </message>
-        <message>
-            <source>Find a condition…</source>
-            <translation>Tìm điều kiện…</translation>
-        </message>
-        <message>
-            <source>Drag into a group, or double-click to add it to the selected group</source>
-            <translation>Kéo vào một nhóm, hoặc nhấp đúp để thêm vào nhóm đang chọn</translation>
-        </message>
-    </context>
-    <context>
-        <name>GroupBox</name>
-        <message>
-            <source>Drag to move this group</source>
-            <translation>Kéo để di chuyển nhóm này</translation>
-        </message>
-        <message>
-            <source>Customers who match</source>
-            <translation>Khách hàng thỏa</translation>
-        </message>
-        <message>
-            <source>Group:</source>
-            <translation>Nhóm:</translation>
-        </message>
-        <message>
-            <source>All conditions (AND)</source>
-            <translation>Tất cả điều kiện (AND)</translation>
-        </message>
-        <message>
-            <source>Any condition (OR)</source>
-            <translation>Bất kỳ điều kiện nào (OR)</translation>
-        </message>
-        <message>
-            <source>does not match</source>
-            <translation>không thỏa</translation>
-        </message>
-        <message>
-            <source>Customers who do NOT match this group</source>
-            <translation>Khách hàng KHÔNG thỏa nhóm này</translation>
-        </message>
-        <message>
-            <source>+ Condition</source>
-            <translation>+ Điều kiện</translation>
-        </message>
-        <message>
-            <source>Add a condition to this group</source>
-            <translation>Thêm điều kiện vào nhóm này</translation>
-        </message>
-        <message>
-            <source>+ Group</source>
-            <translation>+ Nhóm</translation>
-        </message>
-        <message>
-            <source>Add a sub-group (to mix AND and OR)</source>
-            <translation>Thêm nhóm con (để kết hợp AND và OR)</translation>
-        </message>
-        <message>
-            <source>Delete this group and its conditions</source>
-            <translation>Xóa nhóm này cùng các điều kiện của nó</translation>
-        </message>
-        <message>
-            <source>Drag a condition here from the list on the left, or use “+ Condition”</source>
-            <translation>Kéo điều kiện từ danh sách bên trái vào đây, hoặc bấm “+ Điều kiện”</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImportWizard</name>
-        <message>
-            <source>Import from Excel</source>
-            <translation>Nhập từ Excel</translation>
-        </message>
-        <message>
-            <source>Back</source>
-            <translation>Quay lại</translation>
-        </message>
-        <message>
-            <source>Next</source>
-            <translation>Tiếp tục</translation>
-        </message>
-        <message>
-            <source>Close</source>
-            <translation>Đóng</translation>
-        </message>
-        <message>
-            <source>What does the file hold?</source>
-            <translation>Tệp chứa gì?</translation>
-        </message>
-        <message>
-            <source>Customers</source>
-            <translation>Khách hàng</translation>
-        </message>
-        <message>
-            <source>Sales / invoices</source>
-            <translation>Đơn hàng / hóa đơn</translation>
-        </message>
-        <message>
-            <source>File</source>
-            <translation>Tệp</translation>
-        </message>
-        <message>
-            <source>Choose an Excel or CSV file…</source>
-            <translation>Chọn tệp Excel hoặc CSV…</translation>
-        </message>
-        <message>
-            <source>Browse…</source>
-            <translation>Chọn tệp…</translation>
-        </message>
-        <message>
-            <source>Sheet</source>
-            <translation>Trang tính</translation>
-        </message>
-        <message>
-            <source>Excel (.xlsx, .xls), OpenDocument (.ods) and CSV files. Exports from KiotViet and Sapo are recognised; for your own sheet the columns are matched by their titles and you can correct them in the next step. One customer per phone number: repeated phone numbers are merged.</source>
-            <translation>Tệp Excel (.xlsx, .xls), OpenDocument (.ods) và CSV. Tệp xuất từ KiotViet và Sapo được nhận diện tự động; với bảng tự lập, các cột được ghép theo tiêu đề và bạn có thể sửa ở bước sau. Mỗi số điện thoại là một khách hàng: các dòng trùng số sẽ được gộp lại.</translation>
-        </message>
-        <message>
-            <source>Choose the file to import</source>
-            <translation>Chọn tệp cần nhập</translation>
-        </message>
-        <message>
-            <source>Spreadsheets</source>
-            <translation>Bảng tính</translation>
-        </message>
-        <message>
-            <source>All files</source>
-            <translation>Tất cả các tệp</translation>
-        </message>
-        <message>
-            <source>Reading the file…</source>
-            <translation>Đang đọc tệp…</translation>
-        </message>
-        <message>
-            <source>columns matched by their titles</source>
-            <translation>cột được ghép theo tiêu đề</translation>
-        </message>
-        <message>
-            <source>Sheet “{sheet}”: header on row {row}, about {rows} rows ({source}).</source>
-            <translation>Trang tính “{sheet}”: tiêu đề ở dòng {row}, khoảng {rows} dòng ({source}).</translation>
-        </message>
-        <message>
-            <source>Columns in the file — choose what each one holds:</source>
-            <translation>Các cột trong tệp — chọn nội dung của từng cột:</translation>
-        </message>
-        <message>
-            <source>How the first rows will be imported (problems in red):</source>
-            <translation>Những dòng đầu sẽ được nhập như sau (lỗi tô đỏ):</translation>
-        </message>
-        <message>
-            <source>The file wins when a customer's details differ</source>
-            <translation>Lấy thông tin trong tệp khi khác với dữ liệu hiện có</translation>
-        </message>
-        <message>
-            <source>Off: customers already in the app only get their empty fields filled. On: values from the file replace different ones. Tags are only ever added.</source>
-            <translation>Tắt: khách hàng đã có chỉ được điền các ô còn trống. Bật: giá trị trong tệp thay cho giá trị khác hiện có. Thẻ chỉ được thêm, không bao giờ bị xóa.</translation>
-        </message>
-        <message>
-            <source>Put other columns into the note</source>
-            <translation>Đưa các cột khác vào ghi chú</translation>
-        </message>
-        <message>
-            <source>Award points for these sales</source>
-            <translation>Cộng điểm cho các đơn này</translation>
-        </message>
-        <message>
-            <source>A POS export's points already include past sales: tick only if these sales earned no points yet.</source>
-            <translation>Điểm trong tệp xuất từ phần mềm bán hàng đã gồm điểm của các đơn cũ: chỉ chọn khi các đơn này chưa được tích điểm.</translation>
-        </message>
-        <message>
-            <source>Remember this mapping</source>
-            <translation>Ghi nhớ cách ghép cột này</translation>
-        </message>
-        <message>
-            <source>Dry run (write nothing)</source>
-            <translation>Chạy thử (không ghi dữ liệu)</translation>
-        </message>
-        <message>
-            <source>(no title)</source>
-            <translation>(không có tiêu đề)</translation>
-        </message>
-        <message>
-            <source>Import as</source>
-            <translation>Nhập thành</translation>
-        </message>
-        <message>
-            <source>— ignore —</source>
-            <translation>— bỏ qua —</translation>
-        </message>
-        <message>
-            <source>Recognised: {name}.</source>
-            <translation>Đã nhận diện: {name}.</translation>
-        </message>
-        <message>
-            <source>Header on row {row}; about {rows} rows to import.</source>
-            <translation>Tiêu đề ở dòng {row}; khoảng {rows} dòng cần nhập.</translation>
-        </message>
-        <message>
-            <source>Choose the column for: {fields}.</source>
-            <translation>Hãy chọn cột cho: {fields}.</translation>
-        </message>
-        <message>
-            <source>Problems</source>
-            <translation>Vấn đề</translation>
-        </message>
-        <message>
-            <source>Province as written</source>
-            <translation>Tỉnh như trong tệp</translation>
-        </message>
-        <message>
-            <source>Region</source>
-            <translation>Miền</translation>
-        </message>
-        <message>
-            <source>Rejected: </source>
-            <translation>Bị loại: </translation>
-        </message>
-        <message>
-            <source>Male</source>
-            <translation>Nam</translation>
-        </message>
-        <message>
-            <source>Female</source>
-            <translation>Nữ</translation>
-        </message>
-        <message>
-            <source>Unknown</source>
-            <translation>Không rõ</translation>
-        </message>
-        <message>
-            <source>North</source>
-            <translation>Miền Bắc</translation>
-        </message>
-        <message>
-            <source>Central</source>
-            <translation>Miền Trung</translation>
-        </message>
-        <message>
-            <source>South</source>
-            <translation>Miền Nam</translation>
-        </message>
-        <message>
-            <source>Cancelled</source>
-            <translation>Đã hủy</translation>
-        </message>
-        <message>
-            <source>Importing…</source>
-            <translation>Đang nhập…</translation>
-        </message>
-        <message>
-            <source>Cancel import</source>
-            <translation>Hủy nhập</translation>
-        </message>
-        <message>
-            <source>Nothing is saved until the import finishes: cancelling leaves your data as it was.</source>
-            <translation>Chưa có gì được lưu cho đến khi nhập xong: hủy sẽ giữ nguyên dữ liệu như trước.</translation>
-        </message>
-        <message>
-            <source>Reading the file</source>
-            <translation>Đang đọc tệp</translation>
-        </message>
-        <message>
-            <source>Reading rows</source>
-            <translation>Đang đọc các dòng</translation>
-        </message>
-        <message>
-            <source>Matching existing customers</source>
-            <translation>Đang đối chiếu khách hàng đã có</translation>
-        </message>
-        <message>
-            <source>Writing customers</source>
-            <translation>Đang ghi khách hàng</translation>
-        </message>
-        <message>
-            <source>Writing tags</source>
-            <translation>Đang ghi thẻ</translation>
-        </message>
-        <message>
-            <source>Updating statistics</source>
-            <translation>Đang cập nhật thống kê</translation>
-        </message>
-        <message>
-            <source>Looking for invoices already imported</source>
-            <translation>Đang tìm hóa đơn đã nhập trước đó</translation>
-        </message>
-        <message>
-            <source>Matching customers</source>
-            <translation>Đang đối chiếu khách hàng</translation>
-        </message>
-        <message>
-            <source>Writing purchases</source>
-            <translation>Đang ghi đơn hàng</translation>
-        </message>
-        <message>
-            <source>Saving</source>
-            <translation>Đang lưu</translation>
-        </message>
-        <message>
-            <source>Cancelled: nothing was changed.</source>
-            <translation>Đã hủy: không có gì thay đổi.</translation>
-        </message>
-        <message>
-            <source>Import cancelled: nothing was changed.</source>
-            <translation>Đã hủy nhập: không có gì thay đổi.</translation>
-        </message>
-        <message>
-            <source>Import failed</source>
-            <translation>Nhập không thành công</translation>
-        </message>
-        <message>
-            <source>Row</source>
-            <translation>Dòng</translation>
-        </message>
-        <message>
-            <source>Column</source>
-            <translation>Cột</translation>
-        </message>
-        <message>
-            <source>Value</source>
-            <translation>Giá trị</translation>
-        </message>
-        <message>
-            <source>Reason</source>
-            <translation>Lý do</translation>
-        </message>
-        <message>
-            <source>Save report…</source>
-            <translation>Lưu báo cáo…</translation>
-        </message>
-        <message>
-            <source>Rows read</source>
-            <translation>Dòng đã đọc</translation>
-        </message>
-        <message>
-            <source>New customers</source>
-            <translation>Khách hàng mới</translation>
-        </message>
-        <message>
-            <source>Customers updated</source>
-            <translation>Khách hàng được cập nhật</translation>
-        </message>
-        <message>
-            <source>Duplicate rows merged</source>
-            <translation>Dòng trùng đã gộp</translation>
-        </message>
-        <message>
-            <source>Rows rejected</source>
-            <translation>Dòng bị loại</translation>
-        </message>
-        <message>
-            <source>Purchases added</source>
-            <translation>Đơn hàng đã thêm</translation>
-        </message>
-        <message>
-            <source>Already imported (skipped)</source>
-            <translation>Đã nhập trước đó (bỏ qua)</translation>
-        </message>
-        <message>
-            <source>Walk-in sales</source>
-            <translation>Đơn khách lẻ</translation>
-        </message>
-        <message>
-            <source>Cancelled invoices</source>
-            <translation>Hóa đơn đã hủy</translation>
-        </message>
-        <message>
-            <source>Already up to date</source>
-            <translation>Không cần cập nhật</translation>
-        </message>
-        <message>
-            <source>Dry run: nothing was written</source>
-            <translation>Chạy thử: chưa ghi dữ liệu nào</translation>
-        </message>
-        <message>
-            <source>This is what importing the file would do.</source>
-            <translation>Đây là kết quả nếu nhập tệp này.</translation>
-        </message>
-        <message>
-            <source>Import finished</source>
-            <translation>Đã nhập xong</translation>
-        </message>
-        <message>
-            <source>{file}, sheet “{sheet}”.</source>
-            <translation>{file}, trang tính “{sheet}”.</translation>
-        </message>
-        <message>
-            <source>Rows rejected ({rejected}) and warnings ({warnings}):</source>
-            <translation>Dòng bị loại ({rejected}) và cảnh báo ({warnings}):</translation>
-        </message>
-        <message>
-            <source>Every row was imported.</source>
-            <translation>Tất cả các dòng đã được nhập.</translation>
-        </message>
-        <message>
-            <source>Save report</source>
-            <translation>Lưu báo cáo</translation>
-        </message>
-        <message>
-            <source>Excel</source>
-            <translation>Excel</translation>
-        </message>
-        <message>
-            <source>Report saved: {path}</source>
-            <translation>Đã lưu báo cáo: {path}</translation>
-        </message>
-        <message>
-            <source>Step 1 of 3: choose the file and the sheet.</source>
-            <translation>Bước 1/3: chọn tệp và trang tính.</translation>
-        </message>
-        <message>
-            <source>Check the columns</source>
-            <translation>Kiểm tra các cột</translation>
-        </message>
-        <message>
-            <source>Step 2 of 3: correct what a column holds if needed, and look at the first rows.</source>
-            <translation>Bước 2/3: sửa nội dung cột nếu cần và xem trước những dòng đầu.</translation>
-        </message>
-        <message>
-            <source>Importing</source>
-            <translation>Đang nhập</translation>
-        </message>
-        <message>
-            <source>Step 3 of 3.</source>
-            <translation>Bước 3/3.</translation>
-        </message>
-        <message>
-            <source>Import report</source>
-            <translation>Báo cáo nhập dữ liệu</translation>
-        </message>
-        <message>
-            <source>What was imported, and the rows that were not.</source>
-            <translation>Những gì đã được nhập và các dòng không nhập được.</translation>
-        </message>
-        <message>
-            <source>Import</source>
-            <translation>Nhập</translation>
-        </message>
-        <message>
-            <source>Dry run</source>
-            <translation>Chạy thử</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Hủy</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>Loyalty Desktop — {name}</source>
-            <translation>Loyalty Desktop — {name}</translation>
-        </message>
-        <message>
-            <source>Customers</source>
-            <translation>Khách hàng</translation>
-        </message>
-        <message>
-            <source>Segments</source>
-            <translation>Phân khúc</translation>
-        </message>
-        <message>
-            <source>Tags</source>
-            <translation>Thẻ</translation>
-        </message>
-        <message>
-            <source>Campaigns</source>
-            <translation>Chiến dịch</translation>
-        </message>
-        <message>
-            <source>Dashboard</source>
-            <translation>Tổng quan</translation>
-        </message>
-        <message>
-            <source>Customers &amp; campaigns</source>
-            <translation>Khách hàng &amp; chiến dịch</translation>
-        </message>
-        <message>
-            <source>Version {v}</source>
-            <translation>Phiên bản {v}</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>&amp;Tệp</translation>
-        </message>
-        <message>
-            <source>Import customers from Excel…</source>
-            <translation>Nhập khách hàng từ Excel…</translation>
-        </message>
-        <message>
-            <source>Import sales / invoices…</source>
-            <translation>Nhập doanh số / hóa đơn…</translation>
-        </message>
-        <message>
-            <source>Open another database…</source>
-            <translation>Mở cơ sở dữ liệu khác…</translation>
-        </message>
-        <message>
-            <source>Quit</source>
-            <translation>Thoát</translation>
-        </message>
-        <message>
-            <source>&amp;Settings</source>
-            <translation>&amp;Cài đặt</translation>
-        </message>
-        <message>
-            <source>Language</source>
-            <translation>Ngôn ngữ</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>&amp;Trợ giúp</translation>
-        </message>
-        <message>
-            <source>About Loyalty Desktop</source>
-            <translation>Giới thiệu Loyalty Desktop</translation>
-        </message>
-        <message>
-            <source>Database: {name}</source>
-            <translation>Dữ liệu: {name}</translation>
-        </message>
-        <message>
-            <source>Counting customers…</source>
-            <translation>Đang đếm khách hàng…</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n customer(s)</source>
-            <translation>
-                <numerusform>%n khách hàng</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Import</source>
-            <translation>Nhập dữ liệu</translation>
-        </message>
-        <message>
-            <source>Creating demo customers…</source>
-            <translation>Đang tạo khách hàng mẫu…</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Hủy</translation>
-        </message>
-        <message>
-            <source>Demo data</source>
-            <translation>Dữ liệu mẫu</translation>
-        </message>
-        <message>
-            <source>Open or create a database</source>
-            <translation>Mở hoặc tạo cơ sở dữ liệu</translation>
-        </message>
-        <message>
-            <source>Loyalty database (*.db)</source>
-            <translation>Cơ sở dữ liệu Loyalty (*.db)</translation>
-        </message>
-        <message>
-            <source>Cannot open the database</source>
-            <translation>Không mở được cơ sở dữ liệu</translation>
-        </message>
-        <message>
-            <source>The new language is used the next time you open the app.</source>
-            <translation>Ngôn ngữ mới sẽ được dùng từ lần mở ứng dụng tiếp theo.</translation>
-        </message>
-        <message>
-            <source>Loyalty Desktop {v}
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not calculate this chart: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceEditor</name>
+    <message>
+        <source>Choose a value</source>
+        <translation>Chọn một giá trị</translation>
+    </message>
+</context>
+<context>
+    <name>ConditionRow</name>
+    <message>
+        <source>Drag to move this condition</source>
+        <translation>Kéo để di chuyển điều kiện này</translation>
+    </message>
+    <message>
+        <source>not</source>
+        <translation>không</translation>
+    </message>
+    <message>
+        <source>Customers who do NOT match this condition</source>
+        <translation>Khách hàng KHÔNG thỏa điều kiện này</translation>
+    </message>
+    <message>
+        <source>Only count purchases in this period</source>
+        <translation>Chỉ tính các lần mua trong khoảng thời gian này</translation>
+    </message>
+    <message>
+        <source>Delete this condition</source>
+        <translation>Xóa điều kiện này</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>mọi lúc</translation>
+    </message>
+    <message>
+        <source>last {n} days</source>
+        <translation>{n} ngày qua</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerListDialog</name>
+    <message>
+        <source>{n} customers</source>
+        <translation>{n} khách hàng</translation>
+    </message>
+    <message>
+        <source>showing the first {n}</source>
+        <translation>hiển thị {n} khách đầu tiên</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Số điện thoại</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(chưa có tên)</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Dashboard</source>
+        <translation type="unfinished">Tổng quan</translation>
+    </message>
+    <message>
+        <source>Your customers and sales at a glance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Excel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation type="unfinished">Khách hàng</translation>
+    </message>
+    <message>
+        <source>Bought in the last 90 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New this month (first purchase)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revenue this month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat-purchase rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opted out of SMS</source>
+        <translation type="unfinished">Đã từ chối nhận SMS</translation>
+    </message>
+    <message>
+        <source>Revenue and buying customers by month (last 24 months)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customers by segment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RFM grid: recency × frequency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revenue by category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revenue by sales channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customers and revenue by province (top 15)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Age and gender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{share} of customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{change} vs last month ({last})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sales last month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>of {n} customers who bought</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} customers</source>
+        <translation type="unfinished">{n} khách hàng</translation>
+    </message>
+    <message>
+        <source>No customers yet: import your list or try the demo data.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing {file}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DaysEditor</name>
+    <message>
+        <source> days</source>
+        <translation> ngày</translation>
+    </message>
+</context>
+<context>
+    <name>FieldPalette</name>
+    <message>
+        <source>Conditions</source>
+        <translation>Điều kiện</translation>
+    </message>
+    <message>
+        <source>Drag onto the rule, or double-click</source>
+        <translation>Kéo thả vào quy tắc, hoặc nhấp đúp</translation>
+    </message>
+    <message>
+        <source>Find a condition…</source>
+        <translation>Tìm điều kiện…</translation>
+    </message>
+    <message>
+        <source>Drag into a group, or double-click to add it to the selected group</source>
+        <translation>Kéo vào một nhóm, hoặc nhấp đúp để thêm vào nhóm đang chọn</translation>
+    </message>
+</context>
+<context>
+    <name>GroupBox</name>
+    <message>
+        <source>Drag to move this group</source>
+        <translation>Kéo để di chuyển nhóm này</translation>
+    </message>
+    <message>
+        <source>Customers who match</source>
+        <translation>Khách hàng thỏa</translation>
+    </message>
+    <message>
+        <source>Group:</source>
+        <translation>Nhóm:</translation>
+    </message>
+    <message>
+        <source>All conditions (AND)</source>
+        <translation>Tất cả điều kiện (AND)</translation>
+    </message>
+    <message>
+        <source>Any condition (OR)</source>
+        <translation>Bất kỳ điều kiện nào (OR)</translation>
+    </message>
+    <message>
+        <source>does not match</source>
+        <translation>không thỏa</translation>
+    </message>
+    <message>
+        <source>Customers who do NOT match this group</source>
+        <translation>Khách hàng KHÔNG thỏa nhóm này</translation>
+    </message>
+    <message>
+        <source>+ Condition</source>
+        <translation>+ Điều kiện</translation>
+    </message>
+    <message>
+        <source>Add a condition to this group</source>
+        <translation>Thêm điều kiện vào nhóm này</translation>
+    </message>
+    <message>
+        <source>+ Group</source>
+        <translation>+ Nhóm</translation>
+    </message>
+    <message>
+        <source>Add a sub-group (to mix AND and OR)</source>
+        <translation>Thêm nhóm con (để kết hợp AND và OR)</translation>
+    </message>
+    <message>
+        <source>Delete this group and its conditions</source>
+        <translation>Xóa nhóm này cùng các điều kiện của nó</translation>
+    </message>
+    <message>
+        <source>Drag a condition here from the list on the left, or use “+ Condition”</source>
+        <translation>Kéo điều kiện từ danh sách bên trái vào đây, hoặc bấm “+ Điều kiện”</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Import from Excel</source>
+        <translation>Nhập từ Excel</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>What does the file hold?</source>
+        <translation>Tệp chứa gì?</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Sales / invoices</source>
+        <translation>Đơn hàng / hóa đơn</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Choose an Excel or CSV file…</source>
+        <translation>Chọn tệp Excel hoặc CSV…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Chọn tệp…</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>Trang tính</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx, .xls), OpenDocument (.ods) and CSV files. Exports from KiotViet and Sapo are recognised; for your own sheet the columns are matched by their titles and you can correct them in the next step. One customer per phone number: repeated phone numbers are merged.</source>
+        <translation>Tệp Excel (.xlsx, .xls), OpenDocument (.ods) và CSV. Tệp xuất từ KiotViet và Sapo được nhận diện tự động; với bảng tự lập, các cột được ghép theo tiêu đề và bạn có thể sửa ở bước sau. Mỗi số điện thoại là một khách hàng: các dòng trùng số sẽ được gộp lại.</translation>
+    </message>
+    <message>
+        <source>Choose the file to import</source>
+        <translation>Chọn tệp cần nhập</translation>
+    </message>
+    <message>
+        <source>Spreadsheets</source>
+        <translation>Bảng tính</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>Tất cả các tệp</translation>
+    </message>
+    <message>
+        <source>Reading the file…</source>
+        <translation>Đang đọc tệp…</translation>
+    </message>
+    <message>
+        <source>columns matched by their titles</source>
+        <translation>cột được ghép theo tiêu đề</translation>
+    </message>
+    <message>
+        <source>Sheet “{sheet}”: header on row {row}, about {rows} rows ({source}).</source>
+        <translation>Trang tính “{sheet}”: tiêu đề ở dòng {row}, khoảng {rows} dòng ({source}).</translation>
+    </message>
+    <message>
+        <source>Columns in the file — choose what each one holds:</source>
+        <translation>Các cột trong tệp — chọn nội dung của từng cột:</translation>
+    </message>
+    <message>
+        <source>How the first rows will be imported (problems in red):</source>
+        <translation>Những dòng đầu sẽ được nhập như sau (lỗi tô đỏ):</translation>
+    </message>
+    <message>
+        <source>The file wins when a customer&apos;s details differ</source>
+        <translation>Lấy thông tin trong tệp khi khác với dữ liệu hiện có</translation>
+    </message>
+    <message>
+        <source>Off: customers already in the app only get their empty fields filled. On: values from the file replace different ones. Tags are only ever added.</source>
+        <translation>Tắt: khách hàng đã có chỉ được điền các ô còn trống. Bật: giá trị trong tệp thay cho giá trị khác hiện có. Thẻ chỉ được thêm, không bao giờ bị xóa.</translation>
+    </message>
+    <message>
+        <source>Put other columns into the note</source>
+        <translation>Đưa các cột khác vào ghi chú</translation>
+    </message>
+    <message>
+        <source>Award points for these sales</source>
+        <translation>Cộng điểm cho các đơn này</translation>
+    </message>
+    <message>
+        <source>A POS export&apos;s points already include past sales: tick only if these sales earned no points yet.</source>
+        <translation>Điểm trong tệp xuất từ phần mềm bán hàng đã gồm điểm của các đơn cũ: chỉ chọn khi các đơn này chưa được tích điểm.</translation>
+    </message>
+    <message>
+        <source>Remember this mapping</source>
+        <translation>Ghi nhớ cách ghép cột này</translation>
+    </message>
+    <message>
+        <source>Dry run (write nothing)</source>
+        <translation>Chạy thử (không ghi dữ liệu)</translation>
+    </message>
+    <message>
+        <source>(no title)</source>
+        <translation>(không có tiêu đề)</translation>
+    </message>
+    <message>
+        <source>Import as</source>
+        <translation>Nhập thành</translation>
+    </message>
+    <message>
+        <source>— ignore —</source>
+        <translation>— bỏ qua —</translation>
+    </message>
+    <message>
+        <source>Recognised: {name}.</source>
+        <translation>Đã nhận diện: {name}.</translation>
+    </message>
+    <message>
+        <source>Header on row {row}; about {rows} rows to import.</source>
+        <translation>Tiêu đề ở dòng {row}; khoảng {rows} dòng cần nhập.</translation>
+    </message>
+    <message>
+        <source>Choose the column for: {fields}.</source>
+        <translation>Hãy chọn cột cho: {fields}.</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Vấn đề</translation>
+    </message>
+    <message>
+        <source>Province as written</source>
+        <translation>Tỉnh như trong tệp</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Miền</translation>
+    </message>
+    <message>
+        <source>Rejected: </source>
+        <translation>Bị loại: </translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Không rõ</translation>
+    </message>
+    <message>
+        <source>North</source>
+        <translation>Miền Bắc</translation>
+    </message>
+    <message>
+        <source>Central</source>
+        <translation>Miền Trung</translation>
+    </message>
+    <message>
+        <source>South</source>
+        <translation>Miền Nam</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Đã hủy</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Đang nhập…</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>Hủy nhập</translation>
+    </message>
+    <message>
+        <source>Nothing is saved until the import finishes: cancelling leaves your data as it was.</source>
+        <translation>Chưa có gì được lưu cho đến khi nhập xong: hủy sẽ giữ nguyên dữ liệu như trước.</translation>
+    </message>
+    <message>
+        <source>Reading the file</source>
+        <translation>Đang đọc tệp</translation>
+    </message>
+    <message>
+        <source>Reading rows</source>
+        <translation>Đang đọc các dòng</translation>
+    </message>
+    <message>
+        <source>Matching existing customers</source>
+        <translation>Đang đối chiếu khách hàng đã có</translation>
+    </message>
+    <message>
+        <source>Writing customers</source>
+        <translation>Đang ghi khách hàng</translation>
+    </message>
+    <message>
+        <source>Writing tags</source>
+        <translation>Đang ghi thẻ</translation>
+    </message>
+    <message>
+        <source>Updating statistics</source>
+        <translation>Đang cập nhật thống kê</translation>
+    </message>
+    <message>
+        <source>Looking for invoices already imported</source>
+        <translation>Đang tìm hóa đơn đã nhập trước đó</translation>
+    </message>
+    <message>
+        <source>Matching customers</source>
+        <translation>Đang đối chiếu khách hàng</translation>
+    </message>
+    <message>
+        <source>Writing purchases</source>
+        <translation>Đang ghi đơn hàng</translation>
+    </message>
+    <message>
+        <source>Saving</source>
+        <translation>Đang lưu</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was changed.</source>
+        <translation>Đã hủy: không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>Import cancelled: nothing was changed.</source>
+        <translation>Đã hủy nhập: không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>Nhập không thành công</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Dòng</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Cột</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Giá trị</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>Lưu báo cáo…</translation>
+    </message>
+    <message>
+        <source>Rows read</source>
+        <translation>Dòng đã đọc</translation>
+    </message>
+    <message>
+        <source>New customers</source>
+        <translation>Khách hàng mới</translation>
+    </message>
+    <message>
+        <source>Customers updated</source>
+        <translation>Khách hàng được cập nhật</translation>
+    </message>
+    <message>
+        <source>Duplicate rows merged</source>
+        <translation>Dòng trùng đã gộp</translation>
+    </message>
+    <message>
+        <source>Rows rejected</source>
+        <translation>Dòng bị loại</translation>
+    </message>
+    <message>
+        <source>Purchases added</source>
+        <translation>Đơn hàng đã thêm</translation>
+    </message>
+    <message>
+        <source>Already imported (skipped)</source>
+        <translation>Đã nhập trước đó (bỏ qua)</translation>
+    </message>
+    <message>
+        <source>Walk-in sales</source>
+        <translation>Đơn khách lẻ</translation>
+    </message>
+    <message>
+        <source>Cancelled invoices</source>
+        <translation>Hóa đơn đã hủy</translation>
+    </message>
+    <message>
+        <source>Already up to date</source>
+        <translation>Không cần cập nhật</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was written</source>
+        <translation>Chạy thử: chưa ghi dữ liệu nào</translation>
+    </message>
+    <message>
+        <source>This is what importing the file would do.</source>
+        <translation>Đây là kết quả nếu nhập tệp này.</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>Đã nhập xong</translation>
+    </message>
+    <message>
+        <source>{file}, sheet “{sheet}”.</source>
+        <translation>{file}, trang tính “{sheet}”.</translation>
+    </message>
+    <message>
+        <source>Rows rejected ({rejected}) and warnings ({warnings}):</source>
+        <translation>Dòng bị loại ({rejected}) và cảnh báo ({warnings}):</translation>
+    </message>
+    <message>
+        <source>Every row was imported.</source>
+        <translation>Tất cả các dòng đã được nhập.</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>Lưu báo cáo</translation>
+    </message>
+    <message>
+        <source>Excel</source>
+        <translation>Excel</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>Đã lưu báo cáo: {path}</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: choose the file and the sheet.</source>
+        <translation>Bước 1/3: chọn tệp và trang tính.</translation>
+    </message>
+    <message>
+        <source>Check the columns</source>
+        <translation>Kiểm tra các cột</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: correct what a column holds if needed, and look at the first rows.</source>
+        <translation>Bước 2/3: sửa nội dung cột nếu cần và xem trước những dòng đầu.</translation>
+    </message>
+    <message>
+        <source>Importing</source>
+        <translation>Đang nhập</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3.</source>
+        <translation>Bước 3/3.</translation>
+    </message>
+    <message>
+        <source>Import report</source>
+        <translation>Báo cáo nhập dữ liệu</translation>
+    </message>
+    <message>
+        <source>What was imported, and the rows that were not.</source>
+        <translation>Những gì đã được nhập và các dòng không nhập được.</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Nhập</translation>
+    </message>
+    <message>
+        <source>Dry run</source>
+        <translation>Chạy thử</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Loyalty Desktop — {name}</source>
+        <translation>Loyalty Desktop — {name}</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Segments</source>
+        <translation>Phân khúc</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Thẻ</translation>
+    </message>
+    <message>
+        <source>Campaigns</source>
+        <translation>Chiến dịch</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Tổng quan</translation>
+    </message>
+    <message>
+        <source>Customers &amp; campaigns</source>
+        <translation>Khách hàng &amp; chiến dịch</translation>
+    </message>
+    <message>
+        <source>Version {v}</source>
+        <translation>Phiên bản {v}</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Tệp</translation>
+    </message>
+    <message>
+        <source>Import customers from Excel…</source>
+        <translation>Nhập khách hàng từ Excel…</translation>
+    </message>
+    <message>
+        <source>Import sales / invoices…</source>
+        <translation>Nhập doanh số / hóa đơn…</translation>
+    </message>
+    <message>
+        <source>Open another database…</source>
+        <translation>Mở cơ sở dữ liệu khác…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Cài đặt</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Trợ giúp</translation>
+    </message>
+    <message>
+        <source>About Loyalty Desktop</source>
+        <translation>Giới thiệu Loyalty Desktop</translation>
+    </message>
+    <message>
+        <source>Database: {name}</source>
+        <translation>Dữ liệu: {name}</translation>
+    </message>
+    <message>
+        <source>Counting customers…</source>
+        <translation>Đang đếm khách hàng…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n khách hàng</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Nhập dữ liệu</translation>
+    </message>
+    <message>
+        <source>Creating demo customers…</source>
+        <translation>Đang tạo khách hàng mẫu…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Demo data</source>
+        <translation>Dữ liệu mẫu</translation>
+    </message>
+    <message>
+        <source>Open or create a database</source>
+        <translation>Mở hoặc tạo cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>Loyalty database (*.db)</source>
+        <translation>Cơ sở dữ liệu Loyalty (*.db)</translation>
+    </message>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Không mở được cơ sở dữ liệu</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time you open the app.</source>
+        <translation>Ngôn ngữ mới sẽ được dùng từ lần mở ứng dụng tiếp theo.</translation>
+    </message>
+    <message>
+        <source>Loyalty Desktop {v}
 Customers, segments, tags and SMS campaigns for shops.
 
 Database: {db}</source>
-            <translation>Loyalty Desktop {v}
+        <translation>Loyalty Desktop {v}
 Khách hàng, phân khúc, thẻ và chiến dịch SMS cho cửa hàng.
 
 Dữ liệu: {db}</translation>
-        </message>
-    </context>
-    <context>
-        <name>MultiChoiceEditor</name>
-        <message>
-            <source>Choose at least one value</source>
-            <translation>Chọn ít nhất một giá trị</translation>
-        </message>
-        <message>
-            <source>Choose…</source>
-            <translation>Chọn…</translation>
-        </message>
-        <message>
-            <source> (+{n})</source>
-            <translation> (+{n})</translation>
-        </message>
-        <message>
-            <source>Loading…</source>
-            <translation>Đang tải…</translation>
-        </message>
-    </context>
-    <context>
-        <name>NumberEditor</name>
-        <message>
-            <source>e.g. 2tr</source>
-            <translation>vd. 2tr</translation>
-        </message>
-        <message>
-            <source>number</source>
-            <translation>số</translation>
-        </message>
-        <message>
-            <source>Enter a value</source>
-            <translation>Nhập giá trị</translation>
-        </message>
-        <message>
-            <source>Not an amount of money: {text} (try 2tr, 500k or 2.000.000)</source>
-            <translation>Không phải số tiền: {text} (thử 2tr, 500k hoặc 2.000.000)</translation>
-        </message>
-        <message>
-            <source>Not a number: {text}</source>
-            <translation>Không phải số: {text}</translation>
-        </message>
-    </context>
-    <context>
-        <name>PeriodSelector</name>
-        <message>
-            <source>Period:</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>This month</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Last 3 months</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Last 6 months</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Last 12 months</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Custom…</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>RangeEditor</name>
-        <message>
-            <source>and</source>
-            <translation>và</translation>
-        </message>
-        <message>
-            <source>The first value must not be larger than the second</source>
-            <translation>Giá trị đầu không được lớn hơn giá trị sau</translation>
-        </message>
-    </context>
-    <context>
-        <name>RuleCanvas</name>
-        <message>
-            <source>Unknown field: {field}</source>
-            <translation>Không rõ trường: {field}</translation>
-        </message>
-        <message>
-            <source>must be between {0} and {1}</source>
-            <translation>phải từ {0} đến {1}</translation>
-        </message>
-        <message>
-            <source>must be at least {0}</source>
-            <translation>phải từ {0} trở lên</translation>
-        </message>
-        <message>
-            <source>Unknown province: {0}</source>
-            <translation>Không rõ tỉnh/thành: {0}</translation>
-        </message>
-        <message>
-            <source>The period must be 1 to {0} days</source>
-            <translation>Khoảng thời gian phải từ 1 đến {0} ngày</translation>
-        </message>
-        <message>
-            <source>The number of days must be 0 to {0}</source>
-            <translation>Số ngày phải từ 0 đến {0}</translation>
-        </message>
-        <message>
-            <source>Choose at least one value</source>
-            <translation>Chọn ít nhất một giá trị</translation>
-        </message>
-        <message>
-            <source>Enter a value</source>
-            <translation>Nhập giá trị</translation>
-        </message>
-        <message>
-            <source>Enter a date</source>
-            <translation>Nhập ngày</translation>
-        </message>
-        <message>
-            <source>The first date must not be after the second</source>
-            <translation>Ngày bắt đầu không được sau ngày kết thúc</translation>
-        </message>
-        <message>
-            <source>The first value must not be larger than the second</source>
-            <translation>Giá trị đầu không được lớn hơn giá trị sau</translation>
-        </message>
-        <message>
-            <source>Enter a whole number</source>
-            <translation>Nhập số nguyên</translation>
-        </message>
-    </context>
-    <context>
-        <name>SegmentsPage</name>
-        <message>
-            <source>Saved segments</source>
-            <translation>Phân khúc đã lưu</translation>
-        </message>
-        <message>
-            <source>+ New</source>
-            <translation>+ Mới</translation>
-        </message>
-        <message>
-            <source>Start a new segment, empty or from a template</source>
-            <translation>Tạo phân khúc mới, trống hoặc từ mẫu có sẵn</translation>
-        </message>
-        <message>
-            <source>Empty segment</source>
-            <translation>Phân khúc trống</translation>
-        </message>
-        <message>
-            <source>Save</source>
-            <translation>Lưu</translation>
-        </message>
-        <message>
-            <source>Save the segment (Ctrl+S)</source>
-            <translation>Lưu phân khúc (Ctrl+S)</translation>
-        </message>
-        <message>
-            <source>Save as…</source>
-            <translation>Lưu thành…</translation>
-        </message>
-        <message>
-            <source>More</source>
-            <translation>Thêm</translation>
-        </message>
-        <message>
-            <source>Rename…</source>
-            <translation>Đổi tên…</translation>
-        </message>
-        <message>
-            <source>Duplicate</source>
-            <translation>Nhân bản</translation>
-        </message>
-        <message>
-            <source>Delete segment…</source>
-            <translation>Xóa phân khúc…</translation>
-        </message>
-        <message>
-            <source>Export rule as JSON…</source>
-            <translation>Xuất quy tắc ra JSON…</translation>
-        </message>
-        <message>
-            <source>Import rule from JSON…</source>
-            <translation>Nhập quy tắc từ JSON…</translation>
-        </message>
-        <message>
-            <source>Tag all…</source>
-            <translation>Gắn thẻ tất cả…</translation>
-        </message>
-        <message>
-            <source>Add a tag to every customer in this segment</source>
-            <translation>Gắn một thẻ cho mọi khách hàng trong phân khúc này</translation>
-        </message>
-        <message>
-            <source>Export for SMS</source>
-            <translation>Xuất gửi SMS</translation>
-        </message>
-        <message>
-            <source>Open the campaign export with this segment</source>
-            <translation>Mở phần xuất chiến dịch với phân khúc này</translation>
-        </message>
-        <message>
-            <source>Show in customer list</source>
-            <translation>Xem danh sách khách</translation>
-        </message>
-        <message>
-            <source>Undo</source>
-            <translation>Hoàn tác</translation>
-        </message>
-        <message>
-            <source>Undo (Ctrl+Z)</source>
-            <translation>Hoàn tác (Ctrl+Z)</translation>
-        </message>
-        <message>
-            <source>Redo</source>
-            <translation>Làm lại</translation>
-        </message>
-        <message>
-            <source>Redo (Ctrl+Y)</source>
-            <translation>Làm lại (Ctrl+Y)</translation>
-        </message>
-        <message>
-            <source>Add condition</source>
-            <translation>Thêm điều kiện</translation>
-        </message>
-        <message>
-            <source>Add the condition chosen in the list to the selected group</source>
-            <translation>Thêm điều kiện đang chọn trong danh sách vào nhóm đang chọn</translation>
-        </message>
-        <message>
-            <source>Add group</source>
-            <translation>Thêm nhóm</translation>
-        </message>
-        <message>
-            <source>Add a sub-group to the selected group</source>
-            <translation>Thêm nhóm con vào nhóm đang chọn</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>Xóa</translation>
-        </message>
-        <message>
-            <source>Delete the selected condition or group (Del)</source>
-            <translation>Xóa điều kiện hoặc nhóm đang chọn (Del)</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>Họ tên</translation>
-        </message>
-        <message>
-            <source>Phone</source>
-            <translation>Điện thoại</translation>
-        </message>
-        <message>
-            <source>Province</source>
-            <translation>Tỉnh/thành</translation>
-        </message>
-        <message>
-            <source>Total spent</source>
-            <translation>Tổng chi tiêu</translation>
-        </message>
-        <message>
-            <source>Orders</source>
-            <translation>Số đơn</translation>
-        </message>
-        <message>
-            <source>Last purchase</source>
-            <translation>Lần mua gần nhất</translation>
-        </message>
-        <message>
-            <source>Preview</source>
-            <translation>Xem trước</translation>
-        </message>
-        <message>
-            <source>Phone number:</source>
-            <translation>Số điện thoại:</translation>
-        </message>
-        <message>
-            <source>e.g. 0912 345 678</source>
-            <translation>vd. 0912 345 678</translation>
-        </message>
-        <message>
-            <source>Check</source>
-            <translation>Kiểm tra</translation>
-        </message>
-        <message>
-            <source>Why (not) this customer?</source>
-            <translation>Vì sao (không) có khách này?</translation>
-        </message>
-        <message>
-            <source>Analysis</source>
-            <translation>Phân tích</translation>
-        </message>
-        <message>
-            <source>Incomplete conditions (not counted): {n}</source>
-            <translation>Điều kiện chưa hoàn chỉnh (chưa được tính): {n}</translation>
-        </message>
-        <message>
-            <source>Counting…</source>
-            <translation>Đang đếm…</translation>
-        </message>
-        <message>
-            <source>{n} customers</source>
-            <translation>{n} khách hàng</translation>
-        </message>
-        <message>
-            <source>{share} of all {total} customers</source>
-            <translation>{share} trên tổng số {total} khách hàng</translation>
-        </message>
-        <message>
-            <source>Counted in {s} s</source>
-            <translation>Đếm trong {s} giây</translation>
-        </message>
-        <message>
-            <source>Could not count: {error}</source>
-            <translation>Không đếm được: {error}</translation>
-        </message>
-        <message>
-            <source>{n} cust.</source>
-            <translation>{n} khách</translation>
-        </message>
-        <message>
-            <source>{n} customers, {share} of all customers</source>
-            <translation>{n} khách hàng, {share} tổng số khách hàng</translation>
-        </message>
-        <message>
-            <source>New segment</source>
-            <translation>Phân khúc mới</translation>
-        </message>
-        <message>
-            <source>● unsaved changes</source>
-            <translation>● chưa lưu thay đổi</translation>
-        </message>
-        <message>
-            <source>No saved segments yet.
+    </message>
+</context>
+<context>
+    <name>MultiChoiceEditor</name>
+    <message>
+        <source>Choose at least one value</source>
+        <translation>Chọn ít nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source> (+{n})</source>
+        <translation> (+{n})</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
+    </message>
+</context>
+<context>
+    <name>NumberEditor</name>
+    <message>
+        <source>e.g. 2tr</source>
+        <translation>vd. 2tr</translation>
+    </message>
+    <message>
+        <source>number</source>
+        <translation>số</translation>
+    </message>
+    <message>
+        <source>Enter a value</source>
+        <translation>Nhập giá trị</translation>
+    </message>
+    <message>
+        <source>Not an amount of money: {text} (try 2tr, 500k or 2.000.000)</source>
+        <translation>Không phải số tiền: {text} (thử 2tr, 500k hoặc 2.000.000)</translation>
+    </message>
+    <message>
+        <source>Not a number: {text}</source>
+        <translation>Không phải số: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodSelector</name>
+    <message>
+        <source>Period:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 3 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 6 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RangeEditor</name>
+    <message>
+        <source>and</source>
+        <translation>và</translation>
+    </message>
+    <message>
+        <source>The first value must not be larger than the second</source>
+        <translation>Giá trị đầu không được lớn hơn giá trị sau</translation>
+    </message>
+</context>
+<context>
+    <name>RuleCanvas</name>
+    <message>
+        <source>Unknown field: {field}</source>
+        <translation>Không rõ trường: {field}</translation>
+    </message>
+    <message>
+        <source>must be between {0} and {1}</source>
+        <translation>phải từ {0} đến {1}</translation>
+    </message>
+    <message>
+        <source>must be at least {0}</source>
+        <translation>phải từ {0} trở lên</translation>
+    </message>
+    <message>
+        <source>Unknown province: {0}</source>
+        <translation>Không rõ tỉnh/thành: {0}</translation>
+    </message>
+    <message>
+        <source>The period must be 1 to {0} days</source>
+        <translation>Khoảng thời gian phải từ 1 đến {0} ngày</translation>
+    </message>
+    <message>
+        <source>The number of days must be 0 to {0}</source>
+        <translation>Số ngày phải từ 0 đến {0}</translation>
+    </message>
+    <message>
+        <source>Choose at least one value</source>
+        <translation>Chọn ít nhất một giá trị</translation>
+    </message>
+    <message>
+        <source>Enter a value</source>
+        <translation>Nhập giá trị</translation>
+    </message>
+    <message>
+        <source>Enter a date</source>
+        <translation>Nhập ngày</translation>
+    </message>
+    <message>
+        <source>The first date must not be after the second</source>
+        <translation>Ngày bắt đầu không được sau ngày kết thúc</translation>
+    </message>
+    <message>
+        <source>The first value must not be larger than the second</source>
+        <translation>Giá trị đầu không được lớn hơn giá trị sau</translation>
+    </message>
+    <message>
+        <source>Enter a whole number</source>
+        <translation>Nhập số nguyên</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentsPage</name>
+    <message>
+        <source>Saved segments</source>
+        <translation>Phân khúc đã lưu</translation>
+    </message>
+    <message>
+        <source>+ New</source>
+        <translation>+ Mới</translation>
+    </message>
+    <message>
+        <source>Start a new segment, empty or from a template</source>
+        <translation>Tạo phân khúc mới, trống hoặc từ mẫu có sẵn</translation>
+    </message>
+    <message>
+        <source>Empty segment</source>
+        <translation>Phân khúc trống</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Save the segment (Ctrl+S)</source>
+        <translation>Lưu phân khúc (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>Lưu thành…</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>Thêm</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Nhân bản</translation>
+    </message>
+    <message>
+        <source>Delete segment…</source>
+        <translation>Xóa phân khúc…</translation>
+    </message>
+    <message>
+        <source>Export rule as JSON…</source>
+        <translation>Xuất quy tắc ra JSON…</translation>
+    </message>
+    <message>
+        <source>Import rule from JSON…</source>
+        <translation>Nhập quy tắc từ JSON…</translation>
+    </message>
+    <message>
+        <source>Tag all…</source>
+        <translation>Gắn thẻ tất cả…</translation>
+    </message>
+    <message>
+        <source>Add a tag to every customer in this segment</source>
+        <translation>Gắn một thẻ cho mọi khách hàng trong phân khúc này</translation>
+    </message>
+    <message>
+        <source>Export for SMS</source>
+        <translation>Xuất gửi SMS</translation>
+    </message>
+    <message>
+        <source>Open the campaign export with this segment</source>
+        <translation>Mở phần xuất chiến dịch với phân khúc này</translation>
+    </message>
+    <message>
+        <source>Show in customer list</source>
+        <translation>Xem danh sách khách</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>Hoàn tác (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Làm lại</translation>
+    </message>
+    <message>
+        <source>Redo (Ctrl+Y)</source>
+        <translation>Làm lại (Ctrl+Y)</translation>
+    </message>
+    <message>
+        <source>Add condition</source>
+        <translation>Thêm điều kiện</translation>
+    </message>
+    <message>
+        <source>Add the condition chosen in the list to the selected group</source>
+        <translation>Thêm điều kiện đang chọn trong danh sách vào nhóm đang chọn</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>Thêm nhóm</translation>
+    </message>
+    <message>
+        <source>Add a sub-group to the selected group</source>
+        <translation>Thêm nhóm con vào nhóm đang chọn</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <source>Delete the selected condition or group (Del)</source>
+        <translation>Xóa điều kiện hoặc nhóm đang chọn (Del)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>Tỉnh/thành</translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation>Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Số đơn</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
+        <translation>Lần mua gần nhất</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Xem trước</translation>
+    </message>
+    <message>
+        <source>Phone number:</source>
+        <translation>Số điện thoại:</translation>
+    </message>
+    <message>
+        <source>e.g. 0912 345 678</source>
+        <translation>vd. 0912 345 678</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Kiểm tra</translation>
+    </message>
+    <message>
+        <source>Why (not) this customer?</source>
+        <translation>Vì sao (không) có khách này?</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>Phân tích</translation>
+    </message>
+    <message>
+        <source>Incomplete conditions (not counted): {n}</source>
+        <translation>Điều kiện chưa hoàn chỉnh (chưa được tính): {n}</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Đang đếm…</translation>
+    </message>
+    <message>
+        <source>{n} customers</source>
+        <translation>{n} khách hàng</translation>
+    </message>
+    <message>
+        <source>{share} of all {total} customers</source>
+        <translation>{share} trên tổng số {total} khách hàng</translation>
+    </message>
+    <message>
+        <source>Counted in {s} s</source>
+        <translation>Đếm trong {s} giây</translation>
+    </message>
+    <message>
+        <source>Could not count: {error}</source>
+        <translation>Không đếm được: {error}</translation>
+    </message>
+    <message>
+        <source>{n} cust.</source>
+        <translation>{n} khách</translation>
+    </message>
+    <message>
+        <source>{n} customers, {share} of all customers</source>
+        <translation>{n} khách hàng, {share} tổng số khách hàng</translation>
+    </message>
+    <message>
+        <source>New segment</source>
+        <translation>Phân khúc mới</translation>
+    </message>
+    <message>
+        <source>● unsaved changes</source>
+        <translation>● chưa lưu thay đổi</translation>
+    </message>
+    <message>
+        <source>No saved segments yet.
 Build a rule and press Save.</source>
-            <translation>Chưa có phân khúc nào được lưu.
+        <translation>Chưa có phân khúc nào được lưu.
 Hãy tạo quy tắc rồi bấm Lưu.</translation>
-        </message>
-        <message>
-            <source>counting…</source>
-            <translation>đang đếm…</translation>
-        </message>
-        <message>
-            <source>{count} · at {time}</source>
-            <translation>{count} · lúc {time}</translation>
-        </message>
-        <message>
-            <source>Counted at {time}</source>
-            <translation>Đếm lúc {time}</translation>
-        </message>
-        <message>
-            <source>Unsaved changes</source>
-            <translation>Thay đổi chưa lưu</translation>
-        </message>
-        <message>
-            <source>The segment “{name}” has unsaved changes. Save them?</source>
-            <translation>Phân khúc “{name}” có thay đổi chưa lưu. Lưu lại không?</translation>
-        </message>
-        <message>
-            <source>Open segment</source>
-            <translation>Mở phân khúc</translation>
-        </message>
-        <message>
-            <source>Segment name:</source>
-            <translation>Tên phân khúc:</translation>
-        </message>
-        <message>
-            <source>Save segment as</source>
-            <translation>Lưu phân khúc thành</translation>
-        </message>
-        <message>
-            <source>Save segment</source>
-            <translation>Lưu phân khúc</translation>
-        </message>
-        <message>
-            <source>Some conditions are not complete (outlined in red). Fix or delete them before saving.</source>
-            <translation>Một số điều kiện chưa hoàn chỉnh (viền đỏ). Hãy sửa hoặc xóa chúng trước khi lưu.</translation>
-        </message>
-        <message>
-            <source>Rename segment</source>
-            <translation>Đổi tên phân khúc</translation>
-        </message>
-        <message>
-            <source>Duplicate segment</source>
-            <translation>Nhân bản phân khúc</translation>
-        </message>
-        <message>
-            <source>{name} (copy)</source>
-            <translation>{name} (bản sao)</translation>
-        </message>
-        <message>
-            <source>Delete segment</source>
-            <translation>Xóa phân khúc</translation>
-        </message>
-        <message>
-            <source>Delete the segment “{name}”? Customers are not deleted.</source>
-            <translation>Xóa phân khúc “{name}”? Khách hàng không bị xóa.</translation>
-        </message>
-        <message>
-            <source>Export rule</source>
-            <translation>Xuất quy tắc</translation>
-        </message>
-        <message>
-            <source>Rule (*.json)</source>
-            <translation>Quy tắc (*.json)</translation>
-        </message>
-        <message>
-            <source>Import rule</source>
-            <translation>Nhập quy tắc</translation>
-        </message>
-        <message>
-            <source>Save the segment first.</source>
-            <translation>Hãy lưu phân khúc trước.</translation>
-        </message>
-        <message>
-            <source>Tag all</source>
-            <translation>Gắn thẻ tất cả</translation>
-        </message>
-        <message>
-            <source>Tag to add to the {n} customers of this segment:</source>
-            <translation>Thẻ gắn cho {n} khách hàng của phân khúc này:</translation>
-        </message>
-        <message>
-            <source>Segment: {name}</source>
-            <translation>Phân khúc: {name}</translation>
-        </message>
-        <message>
-            <source>Tagging…</source>
-            <translation>Đang gắn thẻ…</translation>
-        </message>
-        <message>
-            <source>Tag “{tag}” added to {n} customers</source>
-            <translation>Đã gắn thẻ “{tag}” cho {n} khách hàng</translation>
-        </message>
-        <message>
-            <source>Checking…</source>
-            <translation>Đang kiểm tra…</translation>
-        </message>
-        <message>
-            <source>No customer has the phone number {phone}.</source>
-            <translation>Không có khách hàng nào có số điện thoại {phone}.</translation>
-        </message>
-        <message>
-            <source>{name} IS in this segment.</source>
-            <translation>{name} CÓ trong phân khúc này.</translation>
-        </message>
-        <message>
-            <source>{name} is NOT in this segment.</source>
-            <translation>{name} KHÔNG có trong phân khúc này.</translation>
-        </message>
-        <message>
-            <source>actual:</source>
-            <translation>thực tế:</translation>
-        </message>
-        <message>
-            <source>Analysis is not available in this version.</source>
-            <translation>Phần phân tích chưa có trong phiên bản này.</translation>
-        </message>
-    </context>
-    <context>
-        <name>SingleInstance</name>
-        <message>
-            <source>Loyalty Desktop is already open</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Loyalty Desktop is already open on this database but does not respond. Close it (or restart the computer), then open it again.</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
-        <name>TextEditor</name>
-        <message>
-            <source>text</source>
-            <translation>văn bản</translation>
-        </message>
-        <message>
-            <source>Enter a value</source>
-            <translation>Nhập giá trị</translation>
-        </message>
-    </context>
-    <context>
-        <name>WelcomePage</name>
-        <message>
-            <source>Welcome to Loyalty Desktop</source>
-            <translation>Chào mừng đến với Loyalty Desktop</translation>
-        </message>
-        <message>
-            <source>Bring in the customer list you keep in Excel: one clean list, one customer per phone number. Then build customer groups, tag them and export SMS lists for your campaigns.</source>
-            <translation>Đưa danh sách khách hàng bạn đang lưu trong Excel vào đây: một danh sách gọn gàng, mỗi số điện thoại là một khách hàng. Sau đó tạo nhóm khách, gắn thẻ và xuất danh sách SMS cho chiến dịch.</translation>
-        </message>
-        <message>
-            <source>Import from Excel</source>
-            <translation>Nhập từ Excel</translation>
-        </message>
-        <message>
-            <source>Try with demo data</source>
-            <translation>Dùng thử với dữ liệu mẫu</translation>
-        </message>
-        <message>
-            <source>Excel (.xlsx, .xls) and CSV files from KiotViet, Sapo or your own sheet.</source>
-            <translation>Tệp Excel (.xlsx, .xls) và CSV từ KiotViet, Sapo hoặc bảng tính tự làm.</translation>
-        </message>
-    </context>
-    <context>
-        <name>_ChoicePopup</name>
-        <message>
-            <source>Search…</source>
-            <translation>Tìm…</translation>
-        </message>
-    </context>
+    </message>
+    <message>
+        <source>counting…</source>
+        <translation>đang đếm…</translation>
+    </message>
+    <message>
+        <source>{count} · at {time}</source>
+        <translation>{count} · lúc {time}</translation>
+    </message>
+    <message>
+        <source>Counted at {time}</source>
+        <translation>Đếm lúc {time}</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Thay đổi chưa lưu</translation>
+    </message>
+    <message>
+        <source>The segment “{name}” has unsaved changes. Save them?</source>
+        <translation>Phân khúc “{name}” có thay đổi chưa lưu. Lưu lại không?</translation>
+    </message>
+    <message>
+        <source>Open segment</source>
+        <translation>Mở phân khúc</translation>
+    </message>
+    <message>
+        <source>Segment name:</source>
+        <translation>Tên phân khúc:</translation>
+    </message>
+    <message>
+        <source>Save segment as</source>
+        <translation>Lưu phân khúc thành</translation>
+    </message>
+    <message>
+        <source>Save segment</source>
+        <translation>Lưu phân khúc</translation>
+    </message>
+    <message>
+        <source>Some conditions are not complete (outlined in red). Fix or delete them before saving.</source>
+        <translation>Một số điều kiện chưa hoàn chỉnh (viền đỏ). Hãy sửa hoặc xóa chúng trước khi lưu.</translation>
+    </message>
+    <message>
+        <source>Rename segment</source>
+        <translation>Đổi tên phân khúc</translation>
+    </message>
+    <message>
+        <source>Duplicate segment</source>
+        <translation>Nhân bản phân khúc</translation>
+    </message>
+    <message>
+        <source>{name} (copy)</source>
+        <translation>{name} (bản sao)</translation>
+    </message>
+    <message>
+        <source>Delete segment</source>
+        <translation>Xóa phân khúc</translation>
+    </message>
+    <message>
+        <source>Delete the segment “{name}”? Customers are not deleted.</source>
+        <translation>Xóa phân khúc “{name}”? Khách hàng không bị xóa.</translation>
+    </message>
+    <message>
+        <source>Export rule</source>
+        <translation>Xuất quy tắc</translation>
+    </message>
+    <message>
+        <source>Rule (*.json)</source>
+        <translation>Quy tắc (*.json)</translation>
+    </message>
+    <message>
+        <source>Import rule</source>
+        <translation>Nhập quy tắc</translation>
+    </message>
+    <message>
+        <source>Save the segment first.</source>
+        <translation>Hãy lưu phân khúc trước.</translation>
+    </message>
+    <message>
+        <source>Tag all</source>
+        <translation>Gắn thẻ tất cả</translation>
+    </message>
+    <message>
+        <source>Tag to add to the {n} customers of this segment:</source>
+        <translation>Thẻ gắn cho {n} khách hàng của phân khúc này:</translation>
+    </message>
+    <message>
+        <source>Segment: {name}</source>
+        <translation>Phân khúc: {name}</translation>
+    </message>
+    <message>
+        <source>Tagging…</source>
+        <translation>Đang gắn thẻ…</translation>
+    </message>
+    <message>
+        <source>Tag “{tag}” added to {n} customers</source>
+        <translation>Đã gắn thẻ “{tag}” cho {n} khách hàng</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number {phone}.</source>
+        <translation>Không có khách hàng nào có số điện thoại {phone}.</translation>
+    </message>
+    <message>
+        <source>{name} IS in this segment.</source>
+        <translation>{name} CÓ trong phân khúc này.</translation>
+    </message>
+    <message>
+        <source>{name} is NOT in this segment.</source>
+        <translation>{name} KHÔNG có trong phân khúc này.</translation>
+    </message>
+    <message>
+        <source>{condition} — this customer: {value}</source>
+        <translation>{condition} — khách này: {value}</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} ngày</translation>
+    </message>
+    <message>
+        <source>not: {rule}</source>
+        <translation>không: {rule}</translation>
+    </message>
+    <message>
+        <source>(last {n} days)</source>
+        <translation>({n} ngày qua)</translation>
+    </message>
+    <message>
+        <source>Analysis is not available in this version.</source>
+        <translation>Phần phân tích chưa có trong phiên bản này.</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Loyalty Desktop is already open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loyalty Desktop is already open on this database but does not respond. Close it (or restart the computer), then open it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TextEditor</name>
+    <message>
+        <source>text</source>
+        <translation>văn bản</translation>
+    </message>
+    <message>
+        <source>Enter a value</source>
+        <translation>Nhập giá trị</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to Loyalty Desktop</source>
+        <translation>Chào mừng đến với Loyalty Desktop</translation>
+    </message>
+    <message>
+        <source>Bring in the customer list you keep in Excel: one clean list, one customer per phone number. Then build customer groups, tag them and export SMS lists for your campaigns.</source>
+        <translation>Đưa danh sách khách hàng bạn đang lưu trong Excel vào đây: một danh sách gọn gàng, mỗi số điện thoại là một khách hàng. Sau đó tạo nhóm khách, gắn thẻ và xuất danh sách SMS cho chiến dịch.</translation>
+    </message>
+    <message>
+        <source>Import from Excel</source>
+        <translation>Nhập từ Excel</translation>
+    </message>
+    <message>
+        <source>Try with demo data</source>
+        <translation>Dùng thử với dữ liệu mẫu</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx, .xls) and CSV files from KiotViet, Sapo or your own sheet.</source>
+        <translation>Tệp Excel (.xlsx, .xls) và CSV từ KiotViet, Sapo hoặc bảng tính tự làm.</translation>
+    </message>
+</context>
+<context>
+    <name>_ChoicePopup</name>
+    <message>
+        <source>Search…</source>
+        <translation>Tìm…</translation>
+    </message>
+</context>
 </TS>

@@ -334,7 +334,7 @@ class CampaignsPage(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(590)
+        scroll.setMinimumWidth(480)
         split.addWidget(scroll)
 
         right = QWidget()
@@ -347,7 +347,7 @@ class CampaignsPage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
-        split.setSizes([590, 530])
+        split.setSizes([540, 580])
         return split
 
     def _build_recipients_card(self) -> QFrame:
@@ -431,12 +431,13 @@ class CampaignsPage(QWidget):
         self.send_edit.setEnabled(False)
         opts.addWidget(QLabel(self.tr("Control group")), 0, 0)
         opts.addWidget(self.control_spin, 0, 1)
-        opts.addWidget(QLabel(self.tr("Skip if messaged within")), 0, 2)
-        opts.addWidget(self.cap_spin, 0, 3)
-        opts.addWidget(self.send_check, 1, 0)
-        opts.addWidget(self.send_edit, 1, 1)
-        opts.setColumnStretch(1, 1)
-        opts.setColumnStretch(3, 1)
+        opts.addWidget(QLabel(self.tr("Skip if messaged within")), 1, 0)
+        opts.addWidget(self.cap_spin, 1, 1)
+        opts.addWidget(self.send_check, 2, 0)
+        opts.addWidget(self.send_edit, 2, 1)
+        for w in (self.control_spin, self.cap_spin, self.send_edit):
+            w.setMinimumWidth(160)
+        opts.setColumnStretch(2, 1)
         lay.addLayout(opts)
         self.control_spin.valueChanged.connect(self._schedule_recipients)
         self.cap_spin.valueChanged.connect(self._schedule_recipients)
@@ -575,24 +576,23 @@ class CampaignsPage(QWidget):
         self.name_edit.setPlaceholderText(self.tr("e.g. Birthday November"))
         for combo in (self.preset_combo, self.format_combo, self.file_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(9 if combo is self.format_combo else 12)
+            combo.setMinimumContentsLength(11 if combo is self.format_combo else 6)
         form.setVerticalSpacing(3)
         for col, text in enumerate((self.tr("Gateway columns"), self.tr("Phone format"), self.tr("File"))):
             form.addWidget(QLabel(text, objectName="Muted"), 0, col)
         form.addWidget(self.preset_combo, 1, 0)
         form.addWidget(self.format_combo, 1, 1)
         form.addWidget(self.file_combo, 1, 2)
+        form.addWidget(QLabel(self.tr("Campaign name"), objectName="Muted"), 2, 0)
+        form.addWidget(self.name_edit, 3, 0, 1, 2)
         split_row = QHBoxLayout()
         split_row.addWidget(self.split_check)
         split_row.addWidget(self.split_spin, 1)
-        form.addLayout(split_row, 1, 3)
-        form.addWidget(QLabel(self.tr("Campaign name"), objectName="Muted"), 2, 0)
-        form.addWidget(self.name_edit, 3, 0, 1, 3)
+        form.addLayout(split_row, 3, 2)
         form.setColumnStretch(0, 3)
         form.setColumnStretch(1, 2)
-        form.setColumnStretch(2, 2)
-        form.setColumnStretch(3, 2)
-        form.setRowMinimumHeight(2, 22)
+        form.setColumnStretch(2, 3)
+        form.setRowMinimumHeight(2, 24)
         lay.addLayout(form)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
         self._on_preset_changed()
@@ -603,7 +603,6 @@ class CampaignsPage(QWidget):
         self.progress.setVisible(False)
         self.export_status = QLabel("", objectName="Muted")
         self.export_status.setWordWrap(True)
-        self.export_status.setVisible(False)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(lambda: self.ctx.tasks.cancel("campaign-export"))
@@ -612,10 +611,10 @@ class CampaignsPage(QWidget):
         self.export_button.setMinimumHeight(32)
         self.export_button.setMinimumWidth(self.export_button.sizeHint().width() + 12)
         self.export_button.clicked.connect(self.choose_and_export)
-        form.addWidget(self.export_button, 3, 3)
         row.addWidget(self.export_status, 1)
-        row.addWidget(self.progress)
+        row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
+        row.addWidget(self.export_button)
         lay.addLayout(row)
         return frame
 
@@ -1008,9 +1007,9 @@ class CampaignsPage(QWidget):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(10, 10, 6, 10)
-        self.history_table = QTableWidget(0, 5)
-        self.history_table.setHorizontalHeaderLabels([self.tr("Date"), self.tr("Campaign"), self.tr("Recipients"),
-                                                      self.tr("Control"), self.tr("Cost")])
+        self.history_table = QTableWidget(0, 3)
+        self.history_table.setHorizontalHeaderLabels([self.tr("Sent"), self.tr("Campaign"), self.tr("Recipients")])
+        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history_table.verticalHeader().setVisible(False)
         self.history_table.verticalHeader().setDefaultSectionSize(style.ROW_HEIGHT)
         hh = self.history_table.horizontalHeader()
@@ -1094,10 +1093,12 @@ class CampaignsPage(QWidget):
         self.history_table.blockSignals(True)
         self.history_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            values = [r["created_at"].strftime("%d/%m/%Y %H:%M"), r["name"], format_count(r["recipients"]),
-                      format_count(r["control"]), format_vnd(r["estimated_cost"])]
+            values = [(r["send_at"] or r["created_at"]).strftime("%d/%m/%Y %H:%M"), r["name"],
+                      format_count(r["recipients"])]
             for col, v in enumerate(values):
                 item = QTableWidgetItem(v)
+                if col == 1:
+                    item.setToolTip(v)
                 if col >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.history_table.setItem(i, col, item)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -415,6 +415,10 @@ class SegmentsPage(QWidget):
         self.status_label.setObjectName("Muted")
         col.addWidget(self.count_label)
         col.addWidget(self.share_label)
+        self.invalid_label = QLabel()
+        self.invalid_label.setObjectName("ErrorLabel")
+        self.invalid_label.setVisible(False)
+        col.addWidget(self.invalid_label)
         lay.addLayout(col, 1)
         self.tag_button = QPushButton(self.tr("Tag all…"))
         self.tag_button.setToolTip(self.tr("Add a tag to every customer in this segment"))
@@ -453,10 +457,6 @@ class SegmentsPage(QWidget):
         for b in (self.add_condition_button, self.add_group_button, self.delete_button):
             row.addWidget(b)
         row.addStretch(1)
-        self.invalid_label = QLabel()
-        self.invalid_label.setObjectName("ErrorLabel")
-        row.addWidget(self.invalid_label)
-        row.addSpacing(8)
         row.addWidget(self.status_label)
         return row
 
@@ -531,7 +531,8 @@ class SegmentsPage(QWidget):
     def _schedule_count(self) -> None:
         n = len(self.canvas.invalid)
         self.invalid_label.setText(
-            self.tr("Incomplete conditions (not counted): {n}").format(n=n) if n else "")
+            ("⚠ " + self.tr("Incomplete conditions (not counted): {n}").format(n=n)) if n else "")
+        self.invalid_label.setVisible(bool(n))
         self.status_label.setText(self.tr("Counting…"))
         self._debounce.start()
 
@@ -998,12 +999,20 @@ class SegmentsPage(QWidget):
     def _add_explain_item(self, parent: QTreeWidgetItem | None, node: dict) -> None:
         from loyalty_desktop.ui.widgets.rule_builder.labels import is_vietnamese
 
+        from loyalty_desktop.segments.catalog import FIELDS
+
         passed = bool(node.get("passed"))
-        text = (node.get("label") if is_vietnamese() else node.get("label_en")) or _describe(node.get("rule") or {})
-        detail = node.get("actual_text")
-        if node.get("kind") == "condition" and detail not in (None, ""):
-            actual = self.tr("actual:")
-            text = f"{text} — {actual} {detail}"
+        engine_label = node.get("label") if is_vietnamese() else node.get("label_en")
+        if node.get("kind") == "condition" and node.get("rule"):
+            rule = node["rule"]
+            text = _describe(rule) or engine_label
+            inner = rule.get("not", rule)
+            actual = node.get("actual")
+            spec = FIELDS.get(inner.get("field", ""))
+            shown = _show_value(spec, actual) if actual not in (None, "", []) else (node.get("actual_text") or "—")
+            text = self.tr("{condition} — this customer: {value}").format(condition=text, value=shown)
+        else:
+            text = engine_label or node.get("kind", "")
         item = QTreeWidgetItem([("✔ " if passed else "✘ ") + str(text)])
         item.setForeground(0, Qt.GlobalColor.darkGreen if passed else Qt.GlobalColor.darkRed)
         if parent is None:
@@ -1105,17 +1114,45 @@ def _short_time(value: Any) -> str:
     return value.strftime("%d/%m %H:%M")
 
 
-def _describe(node: dict) -> str:
-    if "field" in node:
-        from loyalty_desktop.segments.catalog import FIELDS
-        from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, op_label
+def _show_value(spec, value: Any) -> str:
+    """A condition's value as people read it: labels for choices, đồng, dd/mm/yyyy, days."""
+    from loyalty_desktop.ui.widgets.rule_builder.labels import value_labels
 
-        spec = FIELDS.get(node["field"])
-        value = node.get("value")
-        shown = "" if value is None else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
-        return " ".join(x for x in (field_label(spec) if spec else node["field"], op_label(node.get("op", "")), shown) if x)
-    kind = node.get("kind") or next((k for k in ("all", "any", "not") if k in node), "")
-    return {"all": "AND", "any": "OR", "not": "NOT"}.get(kind, kind)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_show_value(spec, v) for v in value)
+    if isinstance(value, dict) and "days" in value:
+        return QCoreApplication.translate("SegmentsPage", "{n} days").format(n=value["days"])
+    labels = value_labels(spec) if spec is not None else {}
+    if value in labels and not (isinstance(value, bool) != isinstance(next(iter(labels)), bool)):
+        return labels[value]
+    if spec is not None and spec.editor == "money" and isinstance(value, (int, float)):
+        return format_vnd(int(value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_date(datetime.fromisoformat(value).date())
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _describe(node: dict) -> str:
+    """One condition in words (field, operator, value), in the interface language."""
+    from loyalty_desktop.segments.catalog import FIELDS
+    from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, op_label
+
+    if "not" in node:
+        return QCoreApplication.translate("SegmentsPage", "not: {rule}").format(rule=_describe(node["not"]))
+    if "field" not in node:
+        return ""
+    spec = FIELDS.get(node["field"])
+    parts = [field_label(spec) if spec else node["field"], op_label(node.get("op", "")),
+             _show_value(spec, node.get("value"))]
+    window = node.get("window")
+    if window:
+        parts.append(QCoreApplication.translate("SegmentsPage", "(last {n} days)").format(n=window.get("days")))
+    return " ".join(p for p in parts if p)
 
 
 def screenshots(ctx, window, out_dir) -> list:

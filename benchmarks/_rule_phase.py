@@ -7,8 +7,9 @@ widgets (typing an amount in the money editor, switching AND/OR), ``--interval-m
 5 ms heartbeat timer measures the longest stall of the UI thread. Then it waits for the final count
 and compares the count on screen with the engine's count of the final rule (separate connection).
 
-``benchmarks/ui_responsiveness.py`` calls ``rule_edit_phase(db, …)``; the database is only read
-(the page's saved-segment count cache is switched off here).
+``benchmarks/ui_responsiveness.py`` runs ``bench_phase`` as its phase "rule_edit" (inside the real main
+window); ``rule_edit_phase(db)`` is the same on a bare page with its own heartbeat. The database is only
+read (the page's saved-segment count cache is switched off here).
 """
 
 from __future__ import annotations
@@ -40,6 +41,70 @@ def _typed_amounts(n: int) -> list[str]:
     return [samples[i % len(samples)] for i in range(n)]
 
 
+def _edit(page, spent_id: int, group_id: int, i: int, amount: str) -> None:
+    """One user edit through the widgets: type an amount, or (every 5th) flip AND/OR of a group."""
+    if i % 5 == 4:
+        box = page.canvas.groups[group_id]
+        box.kind_combo.setCurrentIndex(1 - box.kind_combo.currentIndex())
+        box.kind_combo.activated.emit(box.kind_combo.currentIndex())
+    else:
+        row = page.canvas.rows[spent_id]
+        row.editor.edit.setText(amount)
+        row.editor.edit.textEdited.emit(amount)
+        row.editor.edit.editingFinished.emit()
+
+
+def _settled(page) -> bool:
+    return (not page._debounce.isActive() and page.shown_rule == page.counted_rule()  # noqa: SLF001
+            and not page.ctx.tasks.is_running("segments:count"))
+
+
+def open_phase(b) -> None:
+    """Phase "rule_open": first visit of the Segments page (built on first use) and a 3-level rule
+    loaded and counted."""
+    from loyalty_desktop.ui.pages import segments as seg_page
+
+    seg_page.WRITE_COUNT_CACHE = False  # leave the database as it was
+    start = time.perf_counter()
+    b.window.navigate("segments")
+    page = b.window.page("segments")
+    page.tree.load(BASE_RULE, undoable=False)
+    b.wait_until(lambda: _settled(page))
+    print(f"  rule open: page + first count of a 3-level rule in {time.perf_counter() - start:.2f} s "
+          f"({page.shown_count:,} customers)", flush=True)
+
+
+def bench_phase(b, edits: int = 20, interval_ms: int = 40) -> None:
+    """Phase "rule_edit" of ``benchmarks/ui_responsiveness.py`` (``b`` is its ``Bench``): on the real
+    main window's Segments page, ``edits`` quick edits, then the final count is checked."""
+    from loyalty_desktop.segments import runner
+    from loyalty_desktop.ui.pages import segments as seg_page
+
+    page = b.window.page("segments") if "segments" in b.window.pages else None
+    if page is None or page.tree.to_json() != BASE_RULE:
+        open_phase(b)
+        page = b.window.page("segments")
+    b.window.navigate("segments")
+    seg_page.WRITE_COUNT_CACHE = False
+    spent = next(c for c in page.tree.conditions() if c.field == "total_spent")
+    group_id = page.tree.parent(spent.id).id
+    for i, amount in enumerate(_typed_amounts(edits)):
+        _edit(page, spent.id, group_id, i, amount)
+        b.wait(interval_ms)
+    start = time.perf_counter()
+    b.wait_until(lambda: _settled(page))
+    after = time.perf_counter() - start
+    final = page.counted_rule()
+    with b.ctx.db.connect() as conn:
+        engine = runner.count(conn, final)
+    ok = page.shown_count == engine and page.shown_rule == final
+    print(f"  rule edit: {edits} edits {interval_ms} ms apart · final count on screen {after:.2f} s after the "
+          f"last edit · shown {page.shown_count:,} · engine {engine:,} · {'MATCH' if ok else 'MISMATCH'}",
+          flush=True)
+    page.tree.load(BASE_RULE, undoable=False)  # ready for another run
+    b.wait_until(lambda: _settled(page))
+
+
 def rule_edit_phase(db, edits: int = 20, interval_ms: int = 40, timeout_s: float = 300.0, out=print) -> dict:
     """Run the phase on an open ``Database``; returns the figures (also printed through ``out``)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -53,12 +118,11 @@ def rule_edit_phase(db, edits: int = 20, interval_ms: int = 40, timeout_s: float
 
     app = QApplication.instance() or create_application("vi")
 
-    class BenchPage(SegmentsPage):
-        def refresh_list(self) -> None:  # read-only run: no saved-segment counts / cache writes
-            self.saved = []
+    from loyalty_desktop.ui.pages import segments as seg_page
 
+    seg_page.WRITE_COUNT_CACHE = False  # read-only run: the saved-segment count cache is not written
     ctx = AppContext(db)
-    page = BenchPage(ctx)
+    page = SegmentsPage(ctx)
     page.resize(1366, 768)
     page.show()
     page.tree.load(BASE_RULE, undoable=False)
@@ -93,15 +157,7 @@ def rule_edit_phase(db, edits: int = 20, interval_ms: int = 40, timeout_s: float
     def edit() -> None:
         i = done["n"]
         t0 = time.perf_counter()
-        if i % 5 == 4:  # now and then flip AND/OR of the inner group through its combo
-            box = page.canvas.groups[group_id]
-            box.kind_combo.setCurrentIndex(1 - box.kind_combo.currentIndex())
-            box.kind_combo.activated.emit(box.kind_combo.currentIndex())
-        else:
-            row = page.canvas.rows[spent.id]
-            row.editor.edit.setText(amounts[i])
-            row.editor.edit.textEdited.emit(amounts[i])
-            row.editor.edit.editingFinished.emit()
+        _edit(page, spent.id, group_id, i, amounts[i])
         edit_times.append(time.perf_counter() - t0)
         done["n"] += 1
         if done["n"] < edits:
@@ -116,8 +172,7 @@ def rule_edit_phase(db, edits: int = 20, interval_ms: int = 40, timeout_s: float
         if done["n"] >= edits:
             if last_edit_at is None:
                 last_edit_at = time.perf_counter()
-            if (not page._debounce.isActive() and page.shown_rule == page.counted_rule()  # noqa: SLF001
-                    and not ctx.tasks.is_running("segments:count")):
+            if _settled(page):
                 break
         time.sleep(0.001)
     shown_at = time.perf_counter()

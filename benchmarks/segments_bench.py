@@ -57,7 +57,7 @@ def cases(today: date, tag_ids: dict[str, int]):
                   {"field": "category", "op": "not_bought", "value": ["Mỹ phẩm"], "window": {"days": 180}}]},
          "SELECT {sel} FROM customer WHERE id IN (SELECT customer_id FROM purchase WHERE category = 'Mỹ phẩm' "
          "AND cancelled = 0) AND id NOT IN (SELECT customer_id FROM purchase WHERE category = 'Mỹ phẩm' "
-         "AND cancelled = 0 AND purchased_at >= ?)", [w180], {}),
+         "AND cancelled = 0 AND customer_id IS NOT NULL AND purchased_at >= ?)", [w180], {}),
         ("RFM champions (R ≥ 4, F ≥ 4, M ≥ 4)", "simple",
          {"all": [{"field": "rfm_r", "op": "gte", "value": 4}, {"field": "rfm_f", "op": "gte", "value": 4},
                   {"field": "rfm_m", "op": "gte", "value": 4}]},
@@ -145,13 +145,13 @@ def main(argv=None) -> int:
 
             def ids_fn():
                 parts = compiled()
-                return [r[0] for r in conn.execute(parts.ids_select().order_by(parts.id_col))]
+                return sorted(conn.execute(parts.ids_select()).scalars().all())
 
             if not refs:  # the real entry points (resolve saved segments from the database)
                 count_fn = lambda: runner.count(conn, node, today=today)  # noqa: E731
                 ids_fn = lambda: runner.ids(conn, node, today=today)  # noqa: E731
             raw_count_sql = sql.format(sel="count(*)", sel_s="count(*)")
-            raw_ids_sql = sql.format(sel="id", sel_s="customer_id") + " ORDER BY 1"
+            raw_ids_sql = sql.format(sel="id", sel_s="customer_id")
             if args.plan:
                 stmt = compiled().count_select().compile(conn, compile_kwargs={"literal_binds": True})
                 print(f"## {name}\n{stmt}\n")
@@ -161,7 +161,7 @@ def main(argv=None) -> int:
             t_count, n = median_time(count_fn, args.runs)
             t_ids, ids = median_time(ids_fn, args.runs)
             t_raw, n_raw = median_time(lambda: raw.execute(raw_count_sql, params).fetchone()[0], args.runs)
-            t_raw_ids, raw_ids = median_time(lambda: [r[0] for r in raw.execute(raw_ids_sql, params)], args.runs)
+            t_raw_ids, raw_ids = median_time(lambda: sorted(r[0] for r in raw.execute(raw_ids_sql, params)), args.runs)
             same = n == n_raw == len(ids) and ids == raw_ids
             rows.append((name, kind, n, t_count, t_ids, t_raw, t_raw_ids, same))
             print(f"  {name}: {n:,} in {t_count * 1000:.1f} ms (raw {t_raw * 1000:.1f} ms){'' if same else '  MISMATCH'}",

@@ -1,8 +1,29 @@
-"""Entry point of the bundled app: the same CLI as ``loyalty-desktop`` (no arguments → the window)."""
+"""Entry point of the bundled app: the same CLI as ``loyalty-desktop`` (no arguments → the window).
+
+The Windows build is windowed (no console window flashes up for shop owners), so it has no stdout.
+When it is started from a terminal with arguments (``--version``, ``--self-test``, ``info``…), attach
+to that terminal's console so the output is visible there.
+"""
 
 import sys
 
-from loyalty_desktop.cli import main
+
+def _attach_parent_console() -> None:
+    if sys.platform != "win32" or sys.stdout is not None or len(sys.argv) < 2:
+        return
+    try:
+        import ctypes
+
+        if not ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+            return
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8", errors="replace")
+        sys.stderr = open("CONOUT$", "w", encoding="utf-8", errors="replace")
+    except Exception:  # noqa: BLE001 - no console is fine
+        pass
+
 
 if __name__ == "__main__":
+    _attach_parent_console()
+    from loyalty_desktop.cli import main
+
     sys.exit(main())

@@ -367,7 +367,7 @@ def test_empty_database_gives_empty_aggregates(db):
         out = A.compute_all(conn, A.Scope(start=TODAY - timedelta(days=90), end=TODAY, today=TODAY))
     assert out["headline"]["customers"] == 0
     assert out["headline"]["repeat_rate"] is None and out["headline"]["aov"] is None
-    for key in ("segments", "rfm", "geography", "age_gender", "monthly", "categories", "channels"):
+    for key in ("segments", "rfm", "geography", "age_gender", "monthly", "sales"):
         assert A.is_empty(out[key]), key
 
 

@@ -296,3 +296,17 @@ def test_campaign_history_json(shop, tmp_path):
     assert row["name"] == "Tháng 5" and camp["id"] == row["id"]
     assert camp["sources"]["sources"] == [{"kind": "tag", "value": "VIP", "label": ""}]
     json.dumps(camp, default=str)
+
+
+def test_frozen_segment_uses_its_snapshot(shop, tmp_path):
+    from loyalty_desktop.segments.store import freeze_segment, save_segment
+
+    db, ids = shop
+    with db.begin() as conn:
+        save_segment(conn, "Nữ", {"field": "gender", "op": "eq", "value": "female"})
+        freeze_segment(conn, "Nữ")
+        conn.execute(insert(C).values(full_name="Mới Vào", name_folded="moi vao", phone=phone(99), gender="female"))
+    spec = RecipientSpec(sources=[Source("segment", "Nữ")], frequency_cap_days=0, ads_cap=0, advertising=False)
+    with db.connect() as conn:
+        rs = build_recipients(conn, spec)
+    assert [r["full_name"] for r in rs.recipients] == ["Nguyễn Thị Thu Hà", "Võ Mới"]  # not the new customer

@@ -242,3 +242,17 @@ def test_cli_demo_and_errors(tmp_path):
     assert "already has 300 customers" in again.stderr and "Traceback" not in again.stderr
     bad = subprocess.run(cmd[:5] + ["--customers", "lots"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_fills_the_open_app_database_while_others_read(db):
+    """The "Try with demo data" button: the app's own Database, other connections open (WAL kept)."""
+    from sqlalchemy import text
+
+    with db.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM customer")).scalar()
+        result = demo.generate_demo(db, 200, 1000, seed=2, today=TODAY)
+        assert reader.execute(text("SELECT count(*) FROM customer")).scalar() == 200
+    assert result.customers == 200
+    with db.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("SELECT count(*) FROM customer_stats")).scalar() == 200

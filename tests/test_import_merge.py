@@ -130,7 +130,7 @@ def test_purchases_match_create_walk_in_cancel_and_idempotent(db, tmp_path):
         ["HD1", t, "KH1", "Chị Một", "0912345678", 500000, "Hoàn thành", "Zalo", "Mỹ phẩm"],
         ["HD2", t, "KH2", "Anh Hai", "", 200000, "Hoàn thành", "", ""],  # by customer code
         ["HD3", t, "", "Khách lẻ", "", 90000, "Hoàn thành", "", ""],  # walk-in
-        ["HD4", t, "KH9", "Cô Mới", "0333333333", 1000000, "Hoàn thành", "", ""],  # unknown phone: new customer
+        ["HD4", t, "KH9", "Cô Mới", "0356123987", 1000000, "Hoàn thành", "", ""],  # unknown phone: new customer
         ["HD5", t, "KH1", "Chị Một", "0912345678", 700000, "Đã hủy", "", ""],  # cancelled
         ["HD6", "ngày xưa", "KH1", "Chị Một", "0912345678", 1, "Hoàn thành", "", ""],  # bad date: rejected
     ])
@@ -138,7 +138,7 @@ def test_purchases_match_create_walk_in_cancel_and_idempotent(db, tmp_path):
     assert report.counts() == {"rows": 6, "created": 1, "updated": 2, "merged": 0, "rejected": 1, "purchases_added": 5,
                                "duplicates_skipped": 0, "walk_in": 1, "cancelled": 1}
     got = customers(db)
-    assert got["+84333333333"].full_name == "Cô Mới" and got["+84333333333"].code == "KH9"
+    assert got["+84356123987"].full_name == "Cô Mới" and got["+84356123987"].code == "KH9"
     with db.connect() as conn:
         rows = {r.invoice_code: r for r in conn.execute(select(p))}
         stats = {r.customer_id: r for r in conn.execute(select(CustomerStats.__table__))}
@@ -148,8 +148,8 @@ def test_purchases_match_create_walk_in_cancel_and_idempotent(db, tmp_path):
     assert (rows["HD1"].channel, rows["HD1"].category, rows["HD1"].purchased_at) == ("Zalo", "Mỹ phẩm", t)
     one = stats[got["+84912345678"].id]
     assert (one.order_count, one.total_spent) == (1, 500000)  # the cancelled 700.000 counts for nothing
-    assert stats[got["+84333333333"].id].total_spent == 1_000_000
-    assert got["+84333333333"].tier is None and got["+84912345678"].points == 0  # no points unless asked
+    assert stats[got["+84356123987"].id].total_spent == 1_000_000
+    assert got["+84356123987"].tier is None and got["+84912345678"].points == 0  # no points unless asked
     again = run_import(db, path, "purchases")
     assert (again.purchases_added, again.duplicates_skipped, again.created, again.updated) == (0, 5, 0, 0)
     assert count(db, p) == 5
@@ -284,3 +284,25 @@ def test_cli_json_and_report(db_path, samples, tmp_path, capsys):
         assert key in out
     code = cli_main(["--db", str(db_path), "import", "customers", str(tmp_path / "missing.xlsx")])
     assert code == 1 and "not found" in capsys.readouterr().err
+
+
+def test_bulk_import_keeps_search_index_and_stats_in_sync(db, tmp_path):
+    from loyalty_desktop import search_index
+
+    path = tmp_path / "many.csv"
+    lines = ["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    report = run_import(db, path, "customers")
+    assert report.created == 2600
+    with db.connect() as conn:
+        assert search_index.in_sync(conn)
+        triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+        assert set(search_index.TRIGGERS) <= triggers
+        hit = conn.exec_driver_sql(
+            "SELECT count(*) FROM customer_search WHERE customer_search MATCH '\"0900002600\"'").scalar()
+        assert hit == 1
+    assert count(db, CustomerStats.__table__) == 2600
+    # A small import afterwards goes through the triggers.
+    run_import(db, xlsx(tmp_path / "one.xlsx", [["Tên", "SĐT"], ["Bà Năm", "0987000111"]]), "customers")
+    with db.connect() as conn:
+        assert search_index.in_sync(conn)

@@ -192,3 +192,26 @@ def test_defaults_follow_the_field_kind():
     assert default_value(date, "between") == [None, None]
     assert default_value(SimpleNamespace(editor="bool", ops=["eq"]), "eq") is True
     assert default_value(SimpleNamespace(editor="none", ops=["this_month"]), "this_month") is None
+
+
+def test_keyboard_moves_shift_outdent_indent():
+    tree = RuleTree({"all": [{"field": "a", "op": "eq", "value": 1},
+                             {"any": [{"field": "b", "op": "eq", "value": 2}]},
+                             {"field": "c", "op": "eq", "value": 3}]})
+    a, g, c = (n.id for n in tree.root.children)
+    b = tree.node(g).children[0].id
+    names = lambda: json.dumps(tree.to_json())  # noqa: E731
+    assert not tree.shift(a, -1)  # first in the top group
+    assert tree.shift(a, +1) and [n.id for n in tree.root.children] == [g, a, c]
+    assert tree.shift(b, -1) and [n.id for n in tree.root.children] == [b, g, a, c]  # left its group upwards
+    assert tree.node(g).children == []
+    assert tree.indent(c) is False  # the node above c is a condition
+    assert tree.shift(a, +1) and [n.id for n in tree.root.children] == [b, g, c, a]
+    tree.move(c, g)
+    assert [n.id for n in tree.root.children] == [b, g, a]
+    assert tree.indent(a) and [n.id for n in tree.node(g).children] == [c, a]
+    assert tree.shift(c, -1) and [n.id for n in tree.root.children] == [b, c, g]
+    assert tree.outdent(a) and [n.id for n in tree.root.children] == [b, c, g, a]
+    assert not tree.outdent(a)
+    before = names()
+    assert tree.undo() and names() != before

@@ -163,3 +163,30 @@ def test_installer_files_are_consistent():
     assert "Vietnamese" in iss and "English" in iss
     assert "desktopicon" in iss and "unchecked" in iss
     assert "installer/build.py" in wf and "--self-test" in wf
+
+
+def test_logs_rotate_in_the_data_folder(monkeypatch, tmp_path):
+    import logging
+    import logging.handlers
+
+    from loyalty_desktop import logging_setup
+
+    monkeypatch.setattr(logging_setup, "log_dir", lambda: tmp_path / "logs")
+    monkeypatch.setattr(logging_setup, "_configured", False)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        path = logging_setup.setup_logging()
+        assert path == tmp_path / "logs" / "loyalty-desktop.log"
+        assert logging_setup.setup_logging() == path  # idempotent: one handler
+        added = [h for h in root.handlers if h not in before]
+        assert len(added) == 1 and isinstance(added[0], logging.handlers.RotatingFileHandler)
+        assert added[0].maxBytes > 0 and added[0].backupCount >= 3
+        logging.getLogger("loyalty_desktop.test").warning("khách hàng %s", "Nguyễn")
+        added[0].flush()
+        assert "khách hàng Nguyễn" in path.read_text(encoding="utf-8")
+    finally:
+        for h in root.handlers[:]:
+            if h not in before:
+                root.removeHandler(h)
+                h.close()

@@ -64,6 +64,8 @@ T: dict[str, dict[str, str]] = {
         "channels": "Doanh thu theo kênh bán",
         "not_recorded": "(không ghi)",
         "overlap": "Khách chung giữa các nhóm",
+        "overlap_one": "Chưa có nhóm khác để so sánh",
+        "overlap_hint": "Lưu thêm nhóm khách để xem các nhóm trùng nhau bao nhiêu.",
         "comparison": "So với toàn bộ khách hàng",
         "this_group": "Nhóm này",
         "all_customers": "Tất cả khách",
@@ -106,6 +108,8 @@ T: dict[str, dict[str, str]] = {
         "channels": "Revenue by sales channel",
         "not_recorded": "(not recorded)",
         "overlap": "Customers shared between segments",
+        "overlap_one": "No other segment to compare with yet",
+        "overlap_hint": "Save more segments to see how much they overlap.",
         "comparison": "Compared with all customers",
         "this_group": "This segment",
         "all_customers": "All customers",
@@ -159,16 +163,26 @@ def _title(fig: Figure, text: str) -> None:
     fig.suptitle(text, x=0.01, ha="left", fontsize=FONT_SIZE + 2, color=TEXT, fontweight="bold")
 
 
-def empty_figure(title: str = "", lang: str = "vi", size=DEFAULT_SIZE, message: str | None = None) -> Figure:
+def empty_figure(title: str = "", lang: str = "vi", size=DEFAULT_SIZE, message: str | None = None,
+                 hint: str | None = None) -> Figure:
     """A calm placeholder: the chart's title and a plain sentence instead of empty axes."""
     fig = new_figure(size)
     if title:
         _title(fig, title)
     fig.text(0.5, 0.55, message or tr("empty", lang), ha="center", va="center", fontsize=FONT_SIZE + 2,
              color=MUTED)
-    fig.text(0.5, 0.42, tr("empty_hint", lang), ha="center", va="center", fontsize=FONT_SIZE, color=MUTED)
+    fig.text(0.5, 0.42, hint or tr("empty_hint", lang), ha="center", va="center", fontsize=FONT_SIZE, color=MUTED)
     fig.empty_state = True  # type: ignore[attr-defined]
+    # A specific reason (not just "no data") the UI shows instead of its generic empty text.
+    fig.empty_message = f"{message}\n{hint or ''}".strip() if message else None  # type: ignore[attr-defined]
     return fig
+
+
+def _masked_zeros(grid):
+    """Zero cells drawn as blank paper, not as the palest colour of the scale."""
+    import numpy as np
+
+    return np.ma.masked_equal(np.asarray(grid, dtype=float), 0.0)
 
 
 def _mark(fig: Figure) -> Figure:
@@ -218,7 +232,7 @@ def rfm_figure(data: dict, lang: str = "vi", size=DEFAULT_SIZE, titled: bool = T
     _title(fig, title if titled else "")
     ax = fig.add_subplot()
     peak = max(max(row) for row in grid) or 1
-    ax.imshow(grid, cmap=HEAT_CMAP, vmin=0, vmax=peak * 1.15, aspect="auto")
+    ax.imshow(_masked_zeros(grid), cmap=HEAT_CMAP, vmin=0, vmax=peak * 1.15, aspect="auto")
     for yi, r in enumerate(range(4, -1, -1)):
         for f in range(5):
             n = counts[r][f]
@@ -298,9 +312,11 @@ def regions_figure(data: dict, lang: str = "vi", size=DEFAULT_SIZE, titled: bool
                     f"{format_percent(v, lang, 0)}\n{text}", ha="center", va="bottom", fontsize=FONT_SIZE - 2,
                     color=TEXT)
     ax.set_xticks(list(xs), names)
-    ax.set_ylim(0, max(cs + rs + [0.01]) * 1.35)
+    top = max(cs + rs + [0.01])
+    ax.set_ylim(0, top * 1.35)
+    ax.set_yticks([v for v in (0, 0.25, 0.5, 0.75, 1.0) if v <= top * 1.05] if top > 0.3
+                  else [v / 10 for v in range(0, int(top * 10) + 2)])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_percent(v, lang, 0)))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.legend(frameon=False, fontsize=FONT_SIZE - 1, loc="upper right", ncols=2)
     unknown = (data.get("unknown") or {}).get("customers")
     if unknown:
@@ -425,13 +441,16 @@ def overlap_figure(data: dict, lang: str = "vi", size=(6.4, 4.4), titled: bool =
     names = data.get("names") or []
     if not names:
         return empty_figure(title if titled else '', lang, size)
+    if len(names) < 2:
+        return empty_figure(title if titled else '', lang, size, message=tr("overlap_one", lang),
+                            hint=tr("overlap_hint", lang))
     matrix = data["matrix"]
     fig = new_figure(size)
     _title(fig, title if titled else "")
     ax = fig.add_subplot()
     n = len(names)
     share = [[(matrix[i][j] / matrix[i][i]) if matrix[i][i] else 0 for j in range(n)] for i in range(n)]
-    ax.imshow(share, cmap=HEAT_CMAP, vmin=0, vmax=1.15, aspect="auto")
+    ax.imshow(_masked_zeros(share), cmap=HEAT_CMAP, vmin=0, vmax=1.15, aspect="auto")
     for i in range(n):
         for j in range(n):
             dark = share[i][j] > 0.6
@@ -484,8 +503,8 @@ CHARTS: dict[str, tuple[str, Callable[..., Figure]]] = {
     "provinces": ("geography", provinces_figure),
     "regions": ("geography", regions_figure),
     "age_gender": ("age_gender", age_gender_figure),
-    "categories": ("categories", categories_figure),
-    "channels": ("channels", channels_figure),
+    "categories": ("sales", categories_figure),
+    "channels": ("sales", channels_figure),
 }
 
 

@@ -28,8 +28,8 @@ class Report:
 
 
 def compute_report(conn, scope: A.Scope, lang: str = "vi", title: str = "",
-                   on_each: Callable[[str, dict], None] | None = None) -> Report:
-    data = A.compute_all(conn, scope, on_each=on_each)
+                   on_each: Callable[[str, dict], None] | None = None, cache=None) -> Report:
+    data = A.compute_all(conn, scope, on_each=on_each, cache=cache)
     return Report(scope=scope, data=data, lang=lang, title=title)
 
 
@@ -168,7 +168,7 @@ def tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                                                     ("channels", "Kênh bán", "Channels", "Kênh", "Channel")):
         out[sheet_vi if vi else sheet_en] = (
             [col_vi if vi else col_en, money, "Số đơn" if vi else "Orders"],
-            [[r["name"] or F.tr("not_recorded", report.lang), r["revenue"], r["orders"]] for r in d[key][key]],
+            [[r["name"] or F.tr("not_recorded", report.lang), r["revenue"], r["orders"]] for r in d["sales"][key]],
         )
     return out
 

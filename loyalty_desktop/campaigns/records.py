@@ -298,7 +298,16 @@ def _phone(value: Any) -> str | None:
         if len(value) == 9:  # Excel dropped the leading 0
             value = "0" + value
     res = normalize_phone(value)
-    return res.e164
+    if res.e164:
+        return res.e164
+    # Gateways echo back exactly the number we exported (0…, 84…, +84…): match it by its digits even
+    # when the number plan does not know the prefix.
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("84"):
+        digits = digits[2:]
+    elif len(digits) == 10 and digits.startswith("0"):
+        digits = digits[1:]
+    return "+84" + digits if len(digits) == 9 else None
 
 
 def read_delivery_report(path: str | Path) -> list[tuple[str | None, str, Any]]:

@@ -100,15 +100,15 @@ class SmsInfo:
         return self.parts * self.per_part - self.units
 
 
-def sms_info(text: str) -> SmsInfo:
-    text = text or ""
+def _measure(text: str) -> tuple[str, str, int, int]:
+    """(NFC text, encoding, units, parts): the hot path, no object per message."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     chars = set(text)
     if chars <= GSM7_ALL:
         enc, single, multi = GSM7, GSM7_SINGLE, GSM7_MULTI
         wide = chars & GSM7_EXTENSION
-        units = len(text) + sum(text.count(ch) for ch in wide)
+        units = len(text) + sum(text.count(ch) for ch in wide) if wide else len(text)
     else:
         enc, single, multi = UCS2, UCS2_SINGLE, UCS2_MULTI
         units = len(text.encode("utf-16-le")) // 2
@@ -121,6 +121,12 @@ def sms_info(text: str) -> SmsInfo:
         parts = -(-units // multi)
     else:  # escape or surrogate pairs: they must not straddle two parts
         parts = _count_parts(_units(text, enc), single, multi)
+    return text, enc, units, parts
+
+
+def sms_info(text: str) -> SmsInfo:
+    text, enc, units, parts = _measure(text or "")
+    single, multi = (GSM7_SINGLE, GSM7_MULTI) if enc == GSM7 else (UCS2_SINGLE, UCS2_MULTI)
     return SmsInfo(text, enc, len(text), units, parts, single if parts <= 1 else multi)
 
 
@@ -185,15 +191,16 @@ class LengthCounter:
         self.ucs2 = 0
         self.longest = ""
 
-    def add(self, message: str) -> SmsInfo:
-        info = sms_info(message)
+    def add(self, message: str) -> int:
+        """Count one message; returns its number of parts."""
+        text, enc, units, parts = _measure(message or "")
         self.n += 1
-        self.total_parts += info.parts
-        if info.encoding == UCS2:
+        self.total_parts += parts
+        if enc == UCS2:
             self.ucs2 += 1
-        if (info.parts, info.units) > (self.max_parts, self.max_units):
-            self.max_parts, self.max_units, self.max_chars, self.longest = info.parts, info.units, info.chars, info.text
-        return info
+        if parts > self.max_parts or (parts == self.max_parts and units > self.max_units):
+            self.max_parts, self.max_units, self.max_chars, self.longest = parts, units, len(text), text
+        return parts
 
     def totals(self) -> Totals:
         encoding = None if self.n == 0 else (UCS2 if self.ucs2 else GSM7)

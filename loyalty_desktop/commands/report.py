@@ -25,6 +25,7 @@ def register(subparsers) -> None:
     sp.add_argument("--lang", choices=["vi", "en"], default="vi", help="chart language (default vi)")
     sp.add_argument("--title", help="report title")
     sp.add_argument("--json", action="store_true", help="print the aggregates as one JSON object")
+    sp.add_argument("--no-cache", action="store_true", help="recompute every figure (ignore the aggregate cache)")
     sp.set_defaults(func=cmd_dashboard)
 
 
@@ -96,7 +97,10 @@ def cmd_dashboard(args) -> int:
             timings[key] = round(now - last[0], 3)
             last[0] = now
 
-        report = R.compute_report(conn, scope, lang=args.lang, title=title, on_each=tick)
+        from loyalty_desktop.analytics.cache import AnalyticsCache
+
+        cache = None if args.no_cache else AnalyticsCache.for_location(db.location)
+        report = R.compute_report(conn, scope, lang=args.lang, title=title, on_each=tick, cache=cache)
     written = []
     if args.out:
         written.append(str(R.write_pdf(report, Path(args.out))))

@@ -382,6 +382,40 @@ class RuleTree:
         self._emit(Change("structure", group.id))
         return group.id
 
+    # keyboard alternatives to dragging: one step up/down, out of a group, into the group above
+    def shift(self, node_id: int, delta: int) -> bool:
+        """Move one place up (-1) or down (+1) in its group; past the first/last place it leaves the
+        group (lands just before/after it). Returns False when it cannot move."""
+        parent, index = self.position(node_id)
+        target = index + delta
+        if 0 <= target < len(parent.children):
+            self.move(node_id, parent.id, target if delta < 0 else target + 1)
+            return True
+        grand = self.parent(parent.id)
+        if grand is None:
+            return False
+        _g, pindex = self.position(parent.id)
+        self.move(node_id, grand.id, pindex if delta < 0 else pindex + 1)
+        return True
+
+    def outdent(self, node_id: int) -> bool:
+        """Take a node out of its group, right after that group."""
+        parent, _index = self.position(node_id)
+        grand = self.parent(parent.id)
+        if grand is None:
+            return False
+        _g, pindex = self.position(parent.id)
+        self.move(node_id, grand.id, pindex + 1)
+        return True
+
+    def indent(self, node_id: int) -> bool:
+        """Put a node at the end of the group just above it (if the node above is a group)."""
+        parent, index = self.position(node_id)
+        if index == 0 or not isinstance(parent.children[index - 1], Group):
+            return False
+        self.move(node_id, parent.children[index - 1].id)
+        return True
+
     def wrap_in_group(self, node_id: int, kind: str = "all") -> int:
         """Put one node alone into a new group at its place (keyboard "make sub-group")."""
         parent, index = self.position(node_id)

@@ -155,11 +155,16 @@ def timed_count(conn: Connection, node, **kw) -> tuple[int, float]:
 
 def ids(conn: Connection, node, *, today: date | None = None, token: CancelToken | None = None,
         ordered: bool = True) -> list[int]:
-    """Customer ids matching the rule (ascending by id when ``ordered``)."""
-    stmt = ids_statement(conn, node, today, ordered=ordered)
+    """Customer ids matching the rule (ascending by id when ``ordered``).
+
+    Sorted in Python: ``ORDER BY id`` in SQL tempts SQLite into walking the whole table in rowid
+    order instead of using the rule's index (600 ms instead of 30 ms for 90k of 1M customers)."""
+    stmt = ids_statement(conn, node, today)
     with _maybe(token, conn):
-        result = conn.execute(stmt)
-        return [row[0] for row in result]
+        out = conn.execute(stmt).scalars().all()
+    if ordered:
+        out.sort()
+    return out
 
 
 # sort key -> (column, needs stats). Nulls (no purchase yet) always sort last.

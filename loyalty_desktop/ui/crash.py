@@ -20,10 +20,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 log = logging.getLogger("loyalty_desktop.crash")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CrashDialog", text)
-
-
 class _Bridge(QObject):
     crashed = Signal(str, str)  # summary, traceback text
 
@@ -34,13 +30,30 @@ _previous_hook = None
 
 
 def crash_message(summary: str, log_file: str) -> str:
-    return _tr(
+    return QCoreApplication.translate(
+        "CrashDialog",
         "Loyalty Desktop ran into an unexpected problem and could not finish what it was doing.\n\n"
         "Your data is safe: unfinished changes were not saved.\n\n"
         "What happened: {summary}\n\n"
         "The details are in the log file:\n{log}\n"
         "If it happens again, please send this file to support."
     ).format(summary=summary, log=log_file)
+
+
+def build_crash_dialog(summary: str, details: str, parent=None) -> tuple[QMessageBox, object]:
+    """The dialog (and its "Open log folder" button), built but not shown."""
+    from loyalty_desktop.logging_setup import log_path
+
+    path = log_path()
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(QCoreApplication.translate("CrashDialog", "Unexpected error"))
+    box.setText(crash_message(summary, str(path)))
+    box.setDetailedText(details)
+    open_btn = box.addButton(QCoreApplication.translate("CrashDialog", "Open log folder"),
+                             QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QCoreApplication.translate("CrashDialog", "Close"), QMessageBox.ButtonRole.AcceptRole)
+    return box, open_btn
 
 
 def show_crash_dialog(summary: str, details: str) -> None:
@@ -51,17 +64,10 @@ def show_crash_dialog(summary: str, details: str) -> None:
     try:
         from loyalty_desktop.logging_setup import log_path
 
-        path = log_path()
-        box = QMessageBox(QApplication.activeWindow())
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(_tr("Unexpected error"))
-        box.setText(crash_message(summary, str(path)))
-        box.setDetailedText(details)
-        open_btn = box.addButton(_tr("Open log folder"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(_tr("Close"), QMessageBox.ButtonRole.AcceptRole)
+        box, open_btn = build_crash_dialog(summary, details, QApplication.activeWindow())
         box.exec()
         if box.clickedButton() is open_btn:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path().parent)))
     finally:
         _showing = False
 

@@ -99,11 +99,11 @@ Chi tiết đã được ghi vào nhật ký: {log}</translation>
     </message>
     <message>
         <source>Advertising</source>
-        <translation type="unfinished"></translation>
+        <translation>Tin quảng cáo</translation>
     </message>
     <message>
         <source>Decree 91/2020: advertising SMS start with &quot;QC&quot;, end with opt-out instructions, go out between 07:00 and 22:00, at most one per phone per 24 h.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nghị định 91/2020: tin quảng cáo bắt đầu bằng &quot;QC&quot;, kết thúc bằng hướng dẫn từ chối nhận tin, chỉ gửi từ 07:00 đến 22:00, tối đa một tin mỗi số trong 24 giờ.</translation>
     </message>
     <message>
         <source>Control group</source>
@@ -219,7 +219,7 @@ Chi tiết đã được ghi vào nhật ký: {log}</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>Ngày gửi</translation>
     </message>
     <message>
         <source>Send at</source>
@@ -486,6 +486,10 @@ Chi tiết đã được ghi vào nhật ký: {log}</translation>
         <translation>Doanh thu mỗi khách (₫)</translation>
     </message>
     <message>
+        <source>No purchases in this window yet.</source>
+        <translation>Chưa có đơn mua nào trong khoảng thời gian này.</translation>
+    </message>
+    <message>
         <source>Re-export SMS list</source>
         <translation>Xuất lại danh sách SMS</translation>
     </message>
@@ -514,32 +518,33 @@ Chi tiết đã được ghi vào nhật ký: {log}</translation>
     <name>ChartCard</name>
     <message>
         <source>Save PNG</source>
-        <translation type="unfinished"></translation>
+        <translation>Lưu ảnh PNG</translation>
     </message>
     <message>
         <source>Save this chart as a PNG picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Lưu biểu đồ này thành ảnh PNG</translation>
     </message>
     <message>
         <source>Calculating…</source>
-        <translation type="unfinished"></translation>
+        <translation>Đang tính…</translation>
     </message>
     <message>
         <source>No data for this chart yet.
 Import your customers and sales to see it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Chưa có dữ liệu cho biểu đồ này.
+Hãy nhập danh sách khách hàng và hóa đơn bán hàng để xem.</translation>
     </message>
     <message>
         <source>Could not calculate this chart: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Không tính được biểu đồ này: {error}</translation>
     </message>
     <message>
         <source>Save chart</source>
-        <translation type="unfinished"></translation>
+        <translation>Lưu biểu đồ</translation>
     </message>
     <message>
         <source>PNG image (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ảnh PNG (*.png)</translation>
     </message>
 </context>
 <context>
@@ -581,6 +586,292 @@ Import your customers and sales to see it.</source>
     </message>
 </context>
 <context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Loyalty Desktop ran into an unexpected problem and could not finish what it was doing.
+
+Your data is safe: unfinished changes were not saved.
+
+What happened: {summary}
+
+The details are in the log file:
+{log}
+If it happens again, please send this file to support.</source>
+        <translation>Loyalty Desktop gặp sự cố ngoài dự kiến và không thể hoàn tất việc đang làm.
+
+Dữ liệu của bạn vẫn an toàn: các thay đổi chưa xong đã không được lưu.
+
+Chuyện gì đã xảy ra: {summary}
+
+Chi tiết được ghi trong tệp nhật ký:
+{log}
+Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Lỗi ngoài dự kiến</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>Mở thư mục nhật ký</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerCardDialog</name>
+    <message>
+        <source>New customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished">Điểm</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation type="unfinished">Hạng</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation type="unfinished">Số đơn</translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation type="unfinished">Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="unfinished">Không rõ</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation type="unfinished">Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation type="unfinished">Nữ</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Họ tên</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation type="unfinished">Tỉnh/thành</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation type="unfinished">SMS</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>‹ Newer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Older ›</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record a purchase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invoice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished">Thẻ</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove tag…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved segments this customer is in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS consent history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags &amp;&amp; history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished">Lưu</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished">Đóng</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation type="unfinished">(chưa có tên)</translation>
+    </message>
+    <message>
+        <source>Customer since {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opted out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>opted back in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No changes recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opted out of SMS</source>
+        <translation type="unfinished">Đã từ chối nhận SMS</translation>
+    </message>
+    <message>
+        <source>Receives SMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow SMS again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opt out of SMS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(cancelled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{a}–{b} of {n} purchases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please correct the highlighted fields.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This phone number belongs to {name}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A customer with this phone number already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone number already used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The phone number belongs to {name}. Are they the same person? You can merge the two customers: purchases and tags are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CustomerListDialog</name>
     <message>
         <source>{n} customers</source>
@@ -604,130 +895,509 @@ Import your customers and sales to see it.</source>
     </message>
 </context>
 <context>
-    <name>DashboardPage</name>
+    <name>CustomerTableModel</name>
     <message>
-        <source>Dashboard</source>
-        <translation type="unfinished">Tổng quan</translation>
+        <source>Male</source>
+        <translation type="unfinished">Nam</translation>
     </message>
     <message>
-        <source>Your customers and sales at a glance</source>
+        <source>Female</source>
+        <translation type="unfinished">Nữ</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Họ tên</translation>
+    </message>
+    <message>
+        <source>Phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Refresh</source>
+        <source>Gender</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export PDF…</source>
+        <source>Age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export Excel…</source>
+        <source>Province</source>
+        <translation type="unfinished">Tỉnh/thành</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished">Thẻ</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished">Điểm</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation type="unfinished">Hạng</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation type="unfinished">Số đơn</translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation type="unfinished">Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Joined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS opt-out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opted out</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustomerTableView</name>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CustomersPage</name>
     <message>
         <source>Customers</source>
         <translation type="unfinished">Khách hàng</translation>
     </message>
     <message>
-        <source>Bought in the last 90 days</source>
+        <source>Search name or phone: nguyen van a, 0912…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>New this month (first purchase)</source>
+        <source>Add customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Revenue this month</source>
+        <source>All provinces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Repeat-purchase rate</source>
+        <source>Any gender</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Opted out of SMS</source>
-        <translation type="unfinished">Đã từ chối nhận SMS</translation>
+        <source>Male</source>
+        <translation type="unfinished">Nam</translation>
     </message>
     <message>
-        <source>Revenue and buying customers by month (last 24 months)</source>
+        <source>Female</source>
+        <translation type="unfinished">Nữ</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation type="unfinished">Không rõ</translation>
+    </message>
+    <message>
+        <source>Any tag</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Customers by segment</source>
+        <source>Has purchases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>RFM grid: recency × frequency</source>
+        <source>No purchases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Revenue by category</source>
+        <source>Filter:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Revenue by sales channel</source>
+        <source>Any purchases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Customers and revenue by province (top 15)</source>
+        <source>Any SMS status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>By region</source>
+        <source>Opted out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Age and gender</source>
+        <source>Not opted out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{share} of customers</source>
+        <source>All customers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{change} vs last month ({last})</source>
+        <source>Show only the customers of a saved segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No sales last month</source>
+        <source>Remove this filter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>of {n} customers who bought</source>
+        <source>Clear</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} customers</source>
-        <translation type="unfinished">{n} khách hàng</translation>
+        <source>Undo</source>
+        <translation type="unfinished">Hoàn tác</translation>
     </message>
     <message>
-        <source>No customers yet: import your list or try the demo data.</source>
+        <source>Add tag…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export dashboard</source>
+        <source>More actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>PDF document (*.pdf)</source>
+        <source>Remove tag…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set SMS opt-out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow SMS again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open customer card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge two customers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rule filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>counting…</source>
+        <translation type="unfinished">đang đếm…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation type="unfinished">
+            <numerusform>%n khách hàng</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All {n} matching customers selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select rows with Click, Shift+Click or Ctrl+Click; double-click opens the card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select all {n} matching</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag (type a new name to create it):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete {n} customers with their purchases and history? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged {n} customers “{tag}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed “{tag}” from {n} customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} customers opted out of SMS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} customers accept SMS again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted {n} customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undone: {n} customers changed back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export customers to Excel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished">Tệp Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Họ tên</translation>
+    </message>
+    <message>
+        <source>Phone</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation type="unfinished">Tỉnh/thành</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished">Thẻ</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished">Điểm</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation type="unfinished">Hạng</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation type="unfinished">Số đơn</translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation type="unfinished">Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Last purchase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS opt-out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {n} customers to {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select exactly two customers to merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Tổng quan</translation>
+    </message>
+    <message>
+        <source>Your customers and sales at a glance</source>
+        <translation>Khách hàng và doanh số của bạn trong một màn hình</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Recalculate every figure from the data</source>
+        <translation>Tính lại mọi số liệu từ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>Xuất PDF…</translation>
+    </message>
+    <message>
+        <source>Export Excel…</source>
+        <translation>Xuất Excel…</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Khách hàng</translation>
+    </message>
+    <message>
+        <source>Bought in the last 90 days</source>
+        <translation>Có mua trong 90 ngày qua</translation>
+    </message>
+    <message>
+        <source>New this month (first purchase)</source>
+        <translation>Khách mới tháng này (mua lần đầu)</translation>
+    </message>
+    <message>
+        <source>Revenue this month</source>
+        <translation>Doanh thu tháng này</translation>
+    </message>
+    <message>
+        <source>Repeat-purchase rate</source>
+        <translation>Tỷ lệ mua lại</translation>
+    </message>
+    <message>
+        <source>Opted out of SMS</source>
+        <translation>Từ chối nhận SMS</translation>
+    </message>
+    <message>
+        <source>Revenue and buying customers by month (last 24 months)</source>
+        <translation>Doanh thu và khách mua theo tháng (24 tháng gần nhất)</translation>
+    </message>
+    <message>
+        <source>Customers by segment</source>
+        <translation>Khách hàng theo nhóm</translation>
+    </message>
+    <message>
+        <source>RFM grid: recency × frequency</source>
+        <translation>Ma trận RFM: gần đây × tần suất</translation>
+    </message>
+    <message>
+        <source>Revenue by category</source>
+        <translation>Doanh thu theo ngành hàng</translation>
+    </message>
+    <message>
+        <source>Revenue by sales channel</source>
+        <translation>Doanh thu theo kênh bán</translation>
+    </message>
+    <message>
+        <source>Customers and revenue by province (top 15)</source>
+        <translation>Khách hàng và doanh thu theo tỉnh/thành (top 15)</translation>
+    </message>
+    <message>
+        <source>By region</source>
+        <translation>Theo vùng miền</translation>
+    </message>
+    <message>
+        <source>Age and gender</source>
+        <translation>Độ tuổi và giới tính</translation>
+    </message>
+    <message>
+        <source>{share} of customers</source>
+        <translation>{share} tổng số khách</translation>
+    </message>
+    <message>
+        <source>{change} vs last month</source>
+        <translation>{change} so với tháng trước</translation>
+    </message>
+    <message>
+        <source>Last month: {value}</source>
+        <translation>Tháng trước: {value}</translation>
+    </message>
+    <message>
+        <source>of {n} buyers</source>
+        <translation>trong {n} khách đã mua</translation>
+    </message>
+    <message>
+        <source>No sales last month</source>
+        <translation>Tháng trước chưa có doanh thu</translation>
+    </message>
+    <message>
+        <source>{n} customers</source>
+        <translation>{n} khách hàng</translation>
+    </message>
+    <message>
+        <source>No customers yet: import your list or try the demo data.</source>
+        <translation>Chưa có khách hàng: hãy nhập danh sách hoặc dùng thử dữ liệu mẫu.</translation>
+    </message>
+    <message>
+        <source>Export dashboard</source>
+        <translation>Xuất báo cáo tổng quan</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>Tài liệu PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Tệp Excel (*.xlsx)</translation>
     </message>
     <message>
         <source>Writing {file}…</source>
-        <translation type="unfinished"></translation>
+        <translation>Đang ghi {file}…</translation>
     </message>
     <message>
         <source>Customer report</source>
-        <translation type="unfinished"></translation>
+        <translation>Báo cáo khách hàng</translation>
     </message>
     <message>
         <source>Saved {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>Đã lưu {file}</translation>
     </message>
 </context>
 <context>
@@ -1318,6 +1988,61 @@ Dữ liệu: {db}</translation>
     </message>
 </context>
 <context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Merge customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the value to keep for each field. All purchases, tags and history of both customers are kept; points are added up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Họ tên</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation type="unfinished">Tỉnh/thành</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MultiChoiceEditor</name>
     <message>
         <source>Choose at least one value</source>
@@ -1363,26 +2088,65 @@ Dữ liệu: {db}</translation>
     <name>PeriodSelector</name>
     <message>
         <source>Period:</source>
-        <translation type="unfinished"></translation>
+        <translation>Thời gian:</translation>
     </message>
     <message>
         <source>This month</source>
-        <translation type="unfinished"></translation>
+        <translation>Tháng này</translation>
     </message>
     <message>
         <source>Last 3 months</source>
-        <translation type="unfinished"></translation>
+        <translation>3 tháng qua</translation>
     </message>
     <message>
         <source>Last 6 months</source>
-        <translation type="unfinished"></translation>
+        <translation>6 tháng qua</translation>
     </message>
     <message>
         <source>Last 12 months</source>
-        <translation type="unfinished"></translation>
+        <translation>12 tháng qua</translation>
     </message>
     <message>
         <source>Custom…</source>
+        <translation>Tùy chọn…</translation>
+    </message>
+</context>
+<context>
+    <name>PurchaseDialog</name>
+    <message>
+        <source>Record a purchase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 1.500.000 or 1,5tr</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount (đồng)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+    <message>
+        <source>Enter an amount greater than 0, e.g. 250.000 or 1,5tr.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1402,6 +2166,34 @@ Dữ liệu: {db}</translation>
     <message>
         <source>Unknown field: {field}</source>
         <translation>Không rõ trường: {field}</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Chuyển lên</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Chuyển xuống</translation>
+    </message>
+    <message>
+        <source>Move out of the group</source>
+        <translation>Đưa ra khỏi nhóm</translation>
+    </message>
+    <message>
+        <source>Move into the group above</source>
+        <translation>Đưa vào nhóm phía trên</translation>
+    </message>
+    <message>
+        <source>Put into a new sub-group</source>
+        <translation>Đưa vào nhóm con mới</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <source>Add a sub-group</source>
+        <translation>Thêm nhóm con</translation>
     </message>
     <message>
         <source>must be between {0} and {1}</source>
@@ -1446,6 +2238,93 @@ Dữ liệu: {db}</translation>
     <message>
         <source>Enter a whole number</source>
         <translation>Nhập số nguyên</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentAnalyticsWidget</name>
+    <message>
+        <source>Segment analytics</source>
+        <translation>Phân tích nhóm khách</translation>
+    </message>
+    <message>
+        <source>Build or choose a segment to see its customers, revenue and charts.</source>
+        <translation>Tạo hoặc chọn một nhóm khách để xem số khách, doanh thu và biểu đồ của nhóm.</translation>
+    </message>
+    <message>
+        <source>Customers in this segment</source>
+        <translation>Khách trong nhóm</translation>
+    </message>
+    <message>
+        <source>Their total spending</source>
+        <translation>Tổng chi tiêu của nhóm</translation>
+    </message>
+    <message>
+        <source>Average order value</source>
+        <translation>Giá trị đơn trung bình</translation>
+    </message>
+    <message>
+        <source>Orders per buying customer</source>
+        <translation>Số đơn / khách đã mua</translation>
+    </message>
+    <message>
+        <source>Repeat-purchase rate</source>
+        <translation>Tỷ lệ mua lại</translation>
+    </message>
+    <message>
+        <source>Revenue and buying customers by month (last 24 months)</source>
+        <translation>Doanh thu và khách mua theo tháng (24 tháng gần nhất)</translation>
+    </message>
+    <message>
+        <source>Ready-made segments within it</source>
+        <translation>Các nhóm có sẵn trong nhóm này</translation>
+    </message>
+    <message>
+        <source>RFM grid: recency × frequency</source>
+        <translation>Ma trận RFM: gần đây × tần suất</translation>
+    </message>
+    <message>
+        <source>Revenue by category</source>
+        <translation>Doanh thu theo ngành hàng</translation>
+    </message>
+    <message>
+        <source>Revenue by sales channel</source>
+        <translation>Doanh thu theo kênh bán</translation>
+    </message>
+    <message>
+        <source>Customers and revenue by province (top 15)</source>
+        <translation>Khách hàng và doanh thu theo tỉnh/thành (top 15)</translation>
+    </message>
+    <message>
+        <source>By region</source>
+        <translation>Theo vùng miền</translation>
+    </message>
+    <message>
+        <source>Age and gender</source>
+        <translation>Độ tuổi và giới tính</translation>
+    </message>
+    <message>
+        <source>Customers shared with saved segments</source>
+        <translation>Khách chung với các nhóm đã lưu</translation>
+    </message>
+    <message>
+        <source>This segment</source>
+        <translation>Nhóm này</translation>
+    </message>
+    <message>
+        <source>Segment analytics: {name}</source>
+        <translation>Phân tích nhóm: {name}</translation>
+    </message>
+    <message>
+        <source>all customers: {value}</source>
+        <translation>toàn bộ khách: {value}</translation>
+    </message>
+    <message>
+        <source>{share} of all customers</source>
+        <translation>{share} tổng số khách</translation>
+    </message>
+    <message>
+        <source>{share} of all revenue</source>
+        <translation>{share} tổng doanh thu</translation>
     </message>
 </context>
 <context>
@@ -1689,6 +2568,10 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
         <translation>Lưu phân khúc thành</translation>
     </message>
     <message>
+        <source>A segment named “{name}” already exists. Replace its rule with this one?</source>
+        <translation>Đã có phân khúc tên “{name}”. Thay quy tắc của nó bằng quy tắc này?</translation>
+    </message>
+    <message>
         <source>Save segment</source>
         <translation>Lưu phân khúc</translation>
     </message>
@@ -1793,10 +2676,184 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
     <name>SingleInstance</name>
     <message>
         <source>Loyalty Desktop is already open</source>
-        <translation type="unfinished"></translation>
+        <translation>Loyalty Desktop đang mở</translation>
     </message>
     <message>
         <source>Loyalty Desktop is already open on this database but does not respond. Close it (or restart the computer), then open it again.</source>
+        <translation>Loyalty Desktop đang mở với cơ sở dữ liệu này nhưng không phản hồi. Hãy đóng nó (hoặc khởi động lại máy), rồi mở lại.</translation>
+    </message>
+</context>
+<context>
+    <name>TagDialog</name>
+    <message>
+        <source>Edit tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. VIP, Khách sỉ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (type a new group name to create it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished">Họ tên</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished">Lưu</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished">Hủy</translation>
+    </message>
+    <message>
+        <source>Tag colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a name for the tag.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TagsPage</name>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished">Thẻ</translation>
+    </message>
+    <message>
+        <source>New tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge into…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished">Thẻ</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation type="unfinished">Khách hàng</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total spent</source>
+        <translation type="unfinished">Tổng chi tiêu</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag or untag everyone in a saved segment. You can undo it afterwards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation type="unfinished">Phân khúc</translation>
+    </message>
+    <message>
+        <source>Tag segment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Untag segment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo selected operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} tags in {g} groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a segment first (Segments page) to tag its customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Untagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(undone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the tag “{name}”? {n} customers carry it and will lose it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge “{name}” into (its customers get this tag; “{name}” is deleted):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged {n} customers “{tag}” ({m} in the segment).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed “{tag}” from {n} customers ({m} in the segment).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undone: {n} customers changed back.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from loyalty_desktop.campaigns.recipients import fold
 from loyalty_desktop.campaigns.writers import read_back
@@ -181,3 +181,16 @@ def test_no_sources_disables_export(qtbot, page):
 
 
 DEBOUNCE_WAIT = 500
+
+
+def test_excluded_customers_are_listable(qtbot, page, monkeypatch):
+    from loyalty_desktop.ui.pages import campaigns
+
+    opened = []
+    monkeypatch.setattr(campaigns.CustomerListDialog, "exec", lambda self: opened.append(self) or 0)
+    check(page, page.include_list, "VIP")
+    qtbot.waitUntil(lambda: page.exclusion_buttons["excluded_opt_out"].isEnabled(), timeout=5000)
+    qtbot.mouseClick(page.exclusion_buttons["excluded_not_mobile"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=5000)
+    table = opened[0].table
+    assert table.rowCount() == 1 and table.item(0, 0).text() == "Phạm Bình"

@@ -10,6 +10,7 @@ recomputed ~300 ms after the last change of the sources/options, the length over
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime
 from pathlib import Path
 
@@ -49,7 +50,7 @@ from loyalty_desktop.campaigns.sms import GSM7, LengthCounter, remove_diacritics
 from loyalty_desktop.campaigns.templates import PLACEHOLDERS, parse_template
 from loyalty_desktop.errors import UserError
 from loyalty_desktop.ui import style
-from loyalty_desktop.ui.format import format_count, format_percent, format_vnd
+from loyalty_desktop.ui.format import format_count, format_percent, format_vnd, format_vnd_short
 from loyalty_desktop.ui.resources import icon
 
 log = logging.getLogger(__name__)
@@ -292,6 +293,7 @@ class CampaignsPage(QWidget):
         self.results: dict | None = None
         self._canvas = None
         self._choices_loaded = False
+        self.seed = random.randrange(1, 2**31)  # a new control group draw after each export
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 12)
@@ -739,7 +741,7 @@ class CampaignsPage(QWidget):
             "frequency_cap_days": self.cap_spin.value(),
             "ads_cap": None,
             "control_percent": float(self.control_spin.value()),
-            "seed": 1,  # the preview and the export draw the same control group
+            "seed": self.seed,  # the preview and the export draw the same control group
             "send_at": self.send_at(),
         }
 
@@ -997,6 +999,7 @@ class CampaignsPage(QWidget):
         where = Path(files[0]).name if len(files) == 1 else self.tr("{n} files").format(n=len(files))
         self.export_status.setText(self.tr("Exported {n} recipients to {where} (campaign #{id}).").format(
             n=format_count(result["recipients"]), where=where, id=result["campaign_id"]))
+        self.seed = random.randrange(1, 2**31)
         self.ctx.notify_changed("campaigns")
         self._schedule_recipients()  # the frequency cap now counts this campaign
 
@@ -1136,10 +1139,12 @@ class CampaignsPage(QWidget):
         for i, key in enumerate(("recipients", "control")):
             g = res[key]
             values = [format_count(g["size"]), format_count(g["buyers"]), format_percent(g["conversion"]),
-                      format_vnd(g["revenue"]),
+                      format_vnd_short(g["revenue"]),
                       "—" if g["revenue_per_customer"] is None else format_vnd(int(round(g["revenue_per_customer"])))]
             for col, v in enumerate(values):
                 item = QTableWidgetItem(v)
+                if col == 3:
+                    item.setToolTip(format_vnd(g["revenue"]))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.results_table.setItem(i, col, item)
         if res["uplift_pp"] is None:
@@ -1189,6 +1194,9 @@ class CampaignsPage(QWidget):
             for bar, v in zip(bars, values):
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + top * 0.03, fmt(v),
                         ha="center", va="bottom", fontsize=8, color=style.TEXT)
+        if not any(conv) and not any(rev):
+            fig.text(0.5, 0.55, self.tr("No purchases in this window yet."), ha="center", va="center",
+                     fontsize=10, color=style.MUTED)
         fig.tight_layout()
         self._canvas.draw_idle()
 
@@ -1259,17 +1267,27 @@ def screenshots(ctx, window, out_dir) -> list:
     window.navigate("campaigns")
     settle()
     lst = page.include_list
-    if lst.count() and lst.item(0).data(KIND_ROLE):
-        page.set_checked(lst, {(lst.item(0).data(KIND_ROLE), lst.item(0).data(NAME_ROLE))})
+    items = [lst.item(i) for i in range(lst.count()) if lst.item(i).data(KIND_ROLE)]
+    if items:  # loyal customers buy often: a telling results chart
+        from loyalty_desktop.vn.text import fold
+
+        pick = next((it for it in items if "than thiet" in fold(it.data(NAME_ROLE))), items[0])
+        page.set_checked(lst, {(pick.data(KIND_ROLE), pick.data(NAME_ROLE))})
+        page._scroll_to_checked()
+    now = QDateTime.currentDateTime()
+    nine = now.addSecs(9 * 3600 - now.time().msecsSinceStartOfDay() // 1000)  # today 09:00
     page.send_check.setChecked(True)
-    page.send_edit.setDateTime(QDateTime.currentDateTime().addDays(1).addSecs(-QDateTime.currentDateTime().time()
-                                                                               .msecsSinceStartOfDay() // 1000 + 9 * 3600))
+    page.send_edit.setDateTime(nine.addDays(1))
     settle(1.5)
     path = Path(out_dir) / "campaigns-new.png"
     window.grab().save(str(path))
     written.append(path)
-    if page.rows:
+    # Export a sample campaign only into a throw-away demo database, never into a real shop's data.
+    location = str(ctx.db.location)
+    if page.rows and location.startswith(tempfile.gettempdir()):
         page.name_edit.setText("Ưu đãi cuối tuần")
+        page.send_edit.setDateTime(nine.addDays(-10))  # sent 10 days ago: its 7-day results are complete
+        settle(1.0)
         page.export_to(str(Path(tempfile.mkdtemp()) / "sms.xlsx"))
         settle(2.0)
         page.tabs.setCurrentIndex(1)

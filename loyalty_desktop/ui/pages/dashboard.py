@@ -29,24 +29,27 @@ from loyalty_desktop.ui.widgets.charts import ChartCard, PeriodSelector, StatCar
 log = logging.getLogger(__name__)
 
 # aggregate key -> does it depend on the period?
-AGGREGATE_KEYS = ["headline", "monthly", "segments", "rfm", "categories", "channels", "geography", "age_gender"]
-PERIOD_DEPENDENT = {"geography", "categories", "channels"}
+AGGREGATE_KEYS = ["headline", "monthly", "segments", "rfm", "sales", "geography", "age_gender"]
+PERIOD_DEPENDENT = {"geography", "sales"}
 # chart key -> aggregate key (same as analytics.figures.CHARTS, without importing matplotlib here)
 CHART_SOURCES = {
-    "monthly": "monthly", "segments": "segments", "rfm": "rfm", "categories": "categories",
-    "channels": "channels", "provinces": "geography", "regions": "geography", "age_gender": "age_gender",
+    "monthly": "monthly", "segments": "segments", "rfm": "rfm", "categories": "sales",
+    "channels": "sales", "provinces": "geography", "regions": "geography", "age_gender": "age_gender",
 }
 
 
-def compute_aggregate(state, db, key: str, start, end, today, members_rule=None):
-    """Worker: one aggregate as plain data (its own connection; cancel interrupts the query)."""
+def compute_aggregate(state, db, key: str, start, end, today, members_rule=None, refresh: bool = False):
+    """Worker: one aggregate as plain data (its own connection; cancel interrupts the query).
+
+    All-customer figures go through the aggregate cache (valid while the data is unchanged)."""
     from loyalty_desktop.analytics import aggregates as A
+    from loyalty_desktop.analytics.cache import AnalyticsCache
 
     with db.connect() as conn:
         state.interrupt_connection(conn)
         members = A.rule_members(conn, members_rule, today) if members_rule is not None else None
         scope = A.Scope(members=members, start=start, end=end, today=today)
-        return A.AGGREGATES[key](conn, scope)
+        return A.compute(conn, key, scope, AnalyticsCache.for_location(db.location), refresh=refresh)
 
 
 def write_report(state, db, kind: str, path: str, data: dict, start, end, today, lang: str, title: str):
@@ -98,7 +101,8 @@ class DashboardPage(QWidget):
         self.period.changed.connect(self._on_period)
         head.addWidget(self.period)
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.setToolTip(self.tr("Recalculate every figure from the data"))
+        self.refresh_button.clicked.connect(lambda: self.reload(refresh=True))
         self.pdf_button = QPushButton(self.tr("Export PDF…"))
         self.pdf_button.clicked.connect(lambda: self.ask_export("pdf"))
         self.xlsx_button = QPushButton(self.tr("Export Excel…"))
@@ -169,7 +173,7 @@ class DashboardPage(QWidget):
         if not self.loaded:
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, refresh: bool = False) -> None:
         self.loaded = True
         self.stale = False
         self.today = date.today()
@@ -178,13 +182,13 @@ class DashboardPage(QWidget):
             card.set("…")
         for card in self.charts.values():
             card.set_loading()
-        self._run(AGGREGATE_KEYS)
+        self._run(AGGREGATE_KEYS, refresh)
 
-    def _run(self, keys) -> None:
+    def _run(self, keys, refresh: bool = False) -> None:
         start, end = self.period.period(self.today)
         for key in keys:
             self.ctx.tasks.run(
-                f"dashboard:{key}", compute_aggregate, self.ctx.db, key, start, end, self.today,
+                f"dashboard:{key}", compute_aggregate, self.ctx.db, key, start, end, self.today, None, refresh,
                 on_result=lambda value, key=key: self._on_aggregate(key, value),
                 on_error=lambda exc, key=key: self._on_error(key, exc),
             )
@@ -253,15 +257,15 @@ class DashboardPage(QWidget):
         if last:
             change = (this - last) / last
             sign = "+" if change >= 0 else "−"
-            note = self.tr("{change} vs last month ({last})").format(
-                change=sign + format_percent(abs(change), lang, 0), last=format_money(last, lang))
+            note = self.tr("{change} vs last month").format(change=sign + format_percent(abs(change), lang, 0))
             tone = "up" if change >= 0 else "down"
+            self.cards["revenue"].setToolTip(self.tr("Last month: {value}").format(value=format_money(last, lang)))
         elif this:
             note = self.tr("No sales last month")
         self.cards["revenue"].set(format_money(this, lang), note, tone)
         self.cards["repeat_rate"].set(
             format_percent(h["repeat_rate"], lang, 0),
-            self.tr("of {n} customers who bought").format(n=format_count(h["buyers"], lang)) if h["buyers"] else "")
+            self.tr("of {n} buyers").format(n=format_count(h["buyers"], lang)) if h["buyers"] else "")
         self.cards["opted_out"].set(
             format_percent(h["opted_out_share"], lang, 1),
             self.tr("{n} customers").format(n=format_count(h["opted_out"], lang)) if n else "")

@@ -57,6 +57,7 @@ from loyalty_desktop.ui.widgets.rule_builder.palette import FieldPalette
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
+WRITE_COUNT_CACHE = True  # benchmarks switch it off so they leave the database as they found it
 PREVIEW_LIMIT = 50
 NAME_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -133,8 +134,8 @@ def count_rule(state, db, rule: dict, need_total: bool = True) -> dict:
     return {"rule": rule, "count": n, "total": total, "seconds": seconds}
 
 
-def rule_details(state, db, rule: dict, groups: dict[int, dict], limit: int = PREVIEW_LIMIT) -> dict:
-    """After the total: each group's own count, then the first matching customers."""
+def group_counts(state, db, rule: dict, groups: dict[int, dict]) -> dict:
+    """After the total: each group's own count."""
     from loyalty_desktop.segments import runner
 
     out: dict[int, int] = {}
@@ -143,9 +144,16 @@ def rule_details(state, db, rule: dict, groups: dict[int, dict], limit: int = PR
         for node_id, sub in groups.items():
             state.check()
             out[node_id] = runner.count(conn, sub, token=token)
-        state.check()
-        page = runner.page(conn, rule, sort="total_spent", descending=True, limit=limit, token=token)
-    return {"rule": rule, "groups": out, "rows": page.rows}
+    return {"rule": rule, "groups": out}
+
+
+def preview_rows(state, db, rule: dict, limit: int = PREVIEW_LIMIT) -> list[dict]:
+    """First matching customers (only when the customer list's table widget is not available)."""
+    from loyalty_desktop.segments import runner
+
+    with db.connect() as conn:
+        token = _bind(state, conn)
+        return runner.page(conn, rule, sort="total_spent", descending=True, limit=limit, token=token).rows
 
 
 def load_choices(state, db, field_id: str) -> list:
@@ -163,7 +171,7 @@ def list_saved(state, db) -> list[dict]:
     return [_plain(r) for r in rows]
 
 
-def refresh_saved_counts(state, db, names: list[str]) -> dict[str, tuple[int, str]]:
+def refresh_saved_counts(state, db, names: list[str], write_cache: bool = True) -> dict[str, tuple[int, str]]:
     """Count each saved segment and cache the count with the time (one write at the end)."""
     from loyalty_desktop.segments import runner, store
 
@@ -177,7 +185,7 @@ def refresh_saved_counts(state, db, names: list[str]) -> dict[str, tuple[int, st
                 out[name] = (runner.count(conn, rule, token=token), datetime.now().replace(microsecond=0).isoformat())
             except UserError:
                 continue
-    if out:
+    if out and write_cache:
         try:
             with db.begin() as conn:
                 for name, (n, _at) in out.items():
@@ -280,9 +288,17 @@ class SegmentsPage(QWidget):
         self._build()
         self.tree.subscribe(self._on_tree_change)
         ctx.data_changed.connect(self._safe(self._on_data_changed))
+        # When the page goes, its pending work goes too (results would reach deleted widgets).
+        keys = ["segments:count", "segments:details", "segments:preview", "segments:list", "segments:saved-counts",
+                "segments:explain", "segments-preview-count", "segments-preview-pages"]
+        self.destroyed.connect(lambda *_a, tasks=ctx.tasks, keys=keys: [tasks.cancel(k) for k in keys])
         self._update_title()
+        QTimer.singleShot(0, self._safe(self._first_load))  # show the page first, then start work
+
+    def _first_load(self) -> None:
         self.refresh_list()
-        self.recount()
+        if self.shown_rule is None and not self.ctx.tasks.is_running("segments:count"):
+            self.recount()
 
     # ----- layout
     def _build(self) -> None:
@@ -308,6 +324,9 @@ class SegmentsPage(QWidget):
         split.setStretchFactor(1, 1)
         split.setSizes([700, 220])
         self.splitter = split
+        self._splitter_by_user = False
+        split.splitterMoved.connect(lambda *_a: setattr(self, "_splitter_by_user", True))
+        self.canvas.rebuilt.connect(lambda: QTimer.singleShot(0, self._fit_splitter))
         right.addWidget(split, 1)
         self.palette.field_activated.connect(lambda f: self.canvas.add_field(f))
         bindings: dict[str, Callable] = {}
@@ -460,29 +479,63 @@ class SegmentsPage(QWidget):
         row.addWidget(self.status_label)
         return row
 
-    def _build_bottom_tabs(self) -> QWidget:
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(False)
-        # preview
-        self.preview_model = PreviewModel([
-            self.tr("Name"), self.tr("Phone"), self.tr("Province"), self.tr("Total spent"),
-            self.tr("Orders"), self.tr("Last purchase")], self)
-        self.preview = QTableView()
-        self.preview.setModel(self.preview_model)
-        self.preview.verticalHeader().setVisible(False)
-        self.preview.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.preview.verticalHeader().setDefaultSectionSize(style.ROW_HEIGHT)
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.preview.setAlternatingRowColors(True)
-        self.preview.setShowGrid(False)
-        self.preview.setWordWrap(False)
-        header = self.preview.horizontalHeader()
+    def _make_preview(self):
+        """The customer list's own model and view (pages fetched in workers, same columns and
+        formatting), showing the rule's customers; our small table if that widget is missing."""
+        try:
+            from loyalty_desktop.ui.widgets.customer_table import CustomerTableModel, CustomerTableView
+        except ImportError:
+            CustomerTableModel = None  # noqa: N806
+        if CustomerTableModel is not None:
+            model = CustomerTableModel(self.ctx, self, key="segments-preview")
+            view = CustomerTableView(self.ctx, model, settings_key="segments/preview-header")
+            view.open_customer.connect(lambda cid: self.ctx.navigate("customers", {"customer": cid}))
+            return model, view
+        model = PreviewModel([self.tr("Name"), self.tr("Phone"), self.tr("Province"), self.tr("Total spent"),
+                              self.tr("Orders"), self.tr("Last purchase")], self)
+        view = QTableView()
+        view.setModel(model)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(style.ROW_HEIGHT)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAlternatingRowColors(True)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        header = view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         for col, width in ((1, 125), (2, 140), (3, 130), (4, 70), (5, 150)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.preview.setColumnWidth(col, width)
+            view.setColumnWidth(col, width)
+        return model, view
+
+    def _show_preview(self, rule: dict) -> None:
+        if isinstance(self.preview_model, PreviewModel):
+            self.ctx.tasks.run("segments:preview", preview_rows, self.ctx.db, rule,
+                               on_result=self._safe(self._on_preview), on_error=lambda exc: None)
+            return
+        from loyalty_desktop.customers import CustomerQuery
+
+        old = self.preview_model.query
+        sort = old.sort if old.rule is not None else "total_spent"
+        descending = old.descending if old.rule is not None else True
+        if old.rule == rule and self.preview_model.count is not None:
+            return
+        self.preview_model.set_query(CustomerQuery(rule=rule, sort=sort, descending=descending))
+        header = self.preview.horizontalHeader()
+        if sort in self.preview_model.columns:
+            header.blockSignals(True)
+            header.setSortIndicator(self.preview_model.columns.index(sort),
+                                    Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+
+    def _build_bottom_tabs(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        # preview
+        self.preview_model, self.preview = self._make_preview()
         self.tabs.addTab(self.preview, self.tr("Preview"))
         # why not
         why = QWidget()
@@ -552,15 +605,20 @@ class SegmentsPage(QWidget):
                            on_result=self._safe(self._on_count), on_error=self._safe(self._on_count_error))
 
     def _start_details(self, rule: dict) -> None:
+        """Chained after the total: the group counts, then the preview (its own paging model)."""
         groups = group_rules(self.tree, set(self.canvas.invalid))
-        self.ctx.tasks.run("segments:details", rule_details, self.ctx.db, rule, groups,
+        if not groups:
+            self._on_group_counts({})
+            self._show_preview(rule)
+            return
+        self.ctx.tasks.run("segments:details", group_counts, self.ctx.db, rule, groups,
                            on_result=self._safe(self._on_details), on_error=lambda exc: None)
 
     def _on_details(self, result: dict) -> None:
         if result["rule"] != self.counted_rule():
             return
         self._on_group_counts(result["groups"])
-        self._on_preview(result["rows"])
+        self._show_preview(result["rule"])
 
     def _on_count(self, result: dict) -> None:
         if result["rule"] != self.counted_rule():
@@ -583,6 +641,7 @@ class SegmentsPage(QWidget):
         self.count_shown.emit(n)
         del root_text
         self._start_details(result["rule"])
+        self._update_analytics()
 
     def _on_count_error(self, exc: BaseException) -> None:
         self.status_label.setText(self.tr("Could not count: {error}").format(error=str(exc)))
@@ -672,7 +731,7 @@ class SegmentsPage(QWidget):
         self._fill_list()
         names = [r["name"] for r in rows]
         if names:
-            self.ctx.tasks.run("segments:saved-counts", refresh_saved_counts, self.ctx.db, names,
+            self.ctx.tasks.run("segments:saved-counts", refresh_saved_counts, self.ctx.db, names, WRITE_COUNT_CACHE,
                                on_result=self._safe(self._on_saved_counts), on_error=lambda exc: None)
 
     def _on_saved_counts(self, counts: dict) -> None:
@@ -810,6 +869,20 @@ class SegmentsPage(QWidget):
             name = self._ask_name(self.tr("Save segment as"), getattr(self, "_suggested_name", "") or "")
         if not name:
             return False
+        from loyalty_desktop.segments import store
+
+        with self.ctx.db.connect() as conn:
+            existing = store.get_segment(conn, name)
+        if existing is not None:
+            if existing["name"] == self.segment_name:
+                return self._save_under(existing["name"], replace=True)
+            answer = QMessageBox.question(
+                self, self.tr("Save segment as"),
+                self.tr("A segment named “{name}” already exists. Replace its rule with this one?").format(
+                    name=existing["name"]))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            return self._save_under(existing["name"], replace=True)
         return self._save_under(name)
 
     def _save_under(self, name: str, replace: bool = False) -> bool:
@@ -1023,7 +1096,30 @@ class SegmentsPage(QWidget):
             self._add_explain_item(item, child)
 
     # ----- analytics tab (the dashboard engineer's widget, embedded when available)
+    def _fit_splitter(self) -> None:
+        """The rule gets the height it needs (up to 70 %), the preview the rest — until the user
+        moves the splitter. The analysis tab's charts get 70 %."""
+        import shiboken6
+
+        if not shiboken6.isValid(self) or self._splitter_by_user:
+            return
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        if self.tabs.currentIndex() == 2:
+            top = int(total * 0.3)
+        else:
+            holder = self.canvas.widget()
+            need = (holder.sizeHint().height() + 6) if holder is not None else total // 2
+            top = max(int(total * 0.35), min(need, int(total * 0.7)))
+        self.splitter.setSizes([top, total - top])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_splitter)
+
     def _tab_changed(self, index: int) -> None:
+        self._fit_splitter()
         if index != 2 or self.analytics is not None:
             return
         try:
@@ -1034,6 +1130,7 @@ class SegmentsPage(QWidget):
             self.analytics = label
         else:
             self.analytics = SegmentAnalyticsWidget(self.ctx)
+            self.analytics.setContentsMargins(10, 10, 10, 10)
         self.tabs.blockSignals(True)
         self.tabs.removeTab(2)
         self.tabs.insertTab(2, self.analytics, self.tr("Analysis"))
@@ -1042,15 +1139,12 @@ class SegmentsPage(QWidget):
         self._update_analytics()
 
     def _update_analytics(self) -> None:
+        """Give the analytics tab the rule on screen (it only works while visible, and debounces)."""
         widget = self.analytics
-        for name in ("set_rule", "set_segment"):
-            fn = getattr(widget, name, None)
-            if fn is not None:
-                try:
-                    fn(self.counted_rule()) if name == "set_rule" else fn(self.segment_name)
-                except Exception:
-                    log.debug("analytics update failed", exc_info=True)
-                return
+        if widget is None or not hasattr(widget, "set_rule"):
+            return
+        rule = self.shown_rule if self.shown_rule is not None else self.counted_rule()
+        widget.set_rule(rule, self.segment_name or self.tr("New segment"))
 
     # ----- navigation and app events
     def activate(self, args: dict | None = None) -> None:

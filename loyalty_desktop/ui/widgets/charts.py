@@ -103,7 +103,7 @@ class ChartCard(QFrame):
     def set_figure(self, figure, export: Callable[[], object] | None = None) -> None:
         """Show ``figure``; ``export()`` builds the (titled) figure that "Save PNG" writes."""
         if getattr(figure, "empty_state", False):
-            self.set_empty()
+            self.set_empty(getattr(figure, "empty_message", None))
             return
         canvas_cls = _canvas_class()
         old = self.canvas
@@ -224,6 +224,7 @@ class StatCard(QFrame):
         self.note = QLabel("")
         self.note.setObjectName("Muted")
         self.note.setStyleSheet("font-size: 9pt;")
+        self.note.setWordWrap(True)
         lay.addWidget(self.value)
         lay.addWidget(self.caption)
         lay.addWidget(self.note)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from loyalty_desktop.errors import InvalidInput
 from loyalty_desktop.segments.editing import Change, Condition, RuleTree, default_op, default_value
@@ -46,7 +46,22 @@ class RuleCanvas(QScrollArea):
         self._indicator: tuple | None = None
         self._holder: QWidget | None = None
         self.tree.subscribe(self._on_change)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.rebuild()
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Typing in a condition's editor selects that condition (so Enter in the list adds next to it)."""
+        import shiboken6
+
+        if new is None or not shiboken6.isValid(self) or not self.isAncestorOf(new):
+            return
+        widget = new
+        while widget is not None and widget is not self:
+            node_id = getattr(widget, "node_id", None)
+            if node_id is not None and (self.rows.get(node_id) is widget or self.groups.get(node_id) is widget):
+                self.select(node_id)
+                return
+            widget = widget.parentWidget()
 
     def set_tree(self, tree: RuleTree) -> None:
         self.tree.unsubscribe(self._on_change)
@@ -68,6 +83,8 @@ class RuleCanvas(QScrollArea):
     # ----- rendering
     def rebuild(self) -> None:
         scroll = self.verticalScrollBar().value()
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and (focus is self or self.isAncestorOf(focus))
         self.rows.clear()
         self.groups.clear()
         self._indicator = None
@@ -95,6 +112,11 @@ class RuleCanvas(QScrollArea):
             if node_id in self.groups:
                 self.groups[node_id].set_count(text, tip)
         QTimer.singleShot(0, lambda: self.verticalScrollBar().setValue(scroll))
+        if had_focus:  # keep the keyboard user on the node they were moving
+            if self.selected_id is not None:
+                self.focus_selected()
+            else:
+                self.setFocus()
         self.validity_changed.emit()
         self.rebuilt.emit()
 
@@ -218,11 +240,77 @@ class RuleCanvas(QScrollArea):
 
         QTimer.singleShot(0, focus)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete,) and self.selected_id is not None:
-            self.delete_node()
+    # ----- keyboard: the alternatives to dragging
+    def move_selected(self, how: str) -> bool:
+        """"up"/"down" (one place, leaving the group at its ends), "out" (after its group),
+        "in" (into the group above), "group" (into a new sub-group). False when not possible."""
+        sid = self.selected_id
+        if sid is None or sid == self.tree.root.id or sid not in self.tree:
+            return False
+        if how == "up":
+            return self.tree.shift(sid, -1)
+        if how == "down":
+            return self.tree.shift(sid, +1)
+        if how == "out":
+            return self.tree.outdent(sid)
+        if how == "in":
+            return self.tree.indent(sid)
+        if how == "group":
+            self.select(self.tree.wrap_in_group(sid))
+            return True
+        return False
+
+    def select_step(self, delta: int) -> None:
+        order = [n.id for n in self.tree.walk()]
+        if not order:
             return
-        super().keyPressEvent(event)
+        index = order.index(self.selected_id) if self.selected_id in order else (-1 if delta > 0 else len(order))
+        self.select(order[max(0, min(len(order) - 1, index + delta))])
+        self.focus_selected()
+
+    def focus_selected(self) -> None:
+        widget = self.rows.get(self.selected_id) or self.groups.get(self.selected_id)
+        if widget is not None:
+            widget.setFocus()
+            self.ensureWidgetVisible(widget, 10, 10)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        moves = {Qt.Key.Key_Up: "up", Qt.Key.Key_Down: "down", Qt.Key.Key_Left: "out", Qt.Key.Key_Right: "in",
+                 Qt.Key.Key_G: "group"}
+        if key == Qt.Key.Key_Delete and self.selected_id is not None:
+            self.delete_node()
+        elif ctrl and key in moves:
+            self.move_selected(moves[key])
+        elif not ctrl and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.select_step(-1 if key == Qt.Key.Key_Up else 1)
+        else:
+            super().keyPressEvent(event)
+
+    def node_menu(self, node_id: int, parent: QWidget) -> QMenu:
+        """Right-click menu of a condition or group: the same moves as the keyboard."""
+        self.select(node_id)
+        menu = QMenu(parent)
+        is_root = node_id == self.tree.root.id
+        entries = [
+            (self.tr("Move up"), "Ctrl+Up", lambda: self.move_selected("up")),
+            (self.tr("Move down"), "Ctrl+Down", lambda: self.move_selected("down")),
+            (self.tr("Move out of the group"), "Ctrl+Left", lambda: self.move_selected("out")),
+            (self.tr("Move into the group above"), "Ctrl+Right", lambda: self.move_selected("in")),
+            (self.tr("Put into a new sub-group"), "Ctrl+G", lambda: self.move_selected("group")),
+        ]
+        if not is_root:
+            for text, keys, fn in entries:
+                act = menu.addAction(f"{text}\t{keys}")
+                act.triggered.connect(fn)
+            menu.addSeparator()
+            act = menu.addAction(self.tr("Delete") + "\tDel")
+            act.triggered.connect(lambda: self.delete_node(node_id))
+        if self.tree.node(node_id).is_group:
+            act = menu.addAction(self.tr("Add a sub-group"))
+            act.triggered.connect(lambda: self.add_group(node_id))
+        return menu
 
     # ----- drag and drop
     def accept_payload(self, mime: QMimeData | None) -> dict | None:

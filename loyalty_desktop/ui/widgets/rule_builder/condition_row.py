@@ -32,10 +32,10 @@ WINDOW_CHOICES = (30, 90, 180, 365)
 def editor_kind(spec: Any, op: str) -> str:
     """Which value editor a (field, operator) needs."""
     editor = getattr(spec, "editor", "text")
-    if op in NO_VALUE_OPS or editor == "none":
-        return "none"
     if op in DAY_OPS:
         return "days"
+    if op in NO_VALUE_OPS or editor == "none":
+        return "none"
     if editor == "date":
         return "date_range" if op == "between" else "date"
     if op == "between":
@@ -60,7 +60,7 @@ class ConditionRow(QFrame):
         self.node_id = cond.id
         self.setObjectName("ConditionRow")
         self.setAcceptDrops(True)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._drag_start: QPoint | None = None
         self._syncing = False
@@ -233,6 +233,13 @@ class ConditionRow(QFrame):
         self.setProperty("invalid", "true" if reason else "false")
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        self.canvas.node_menu(self.node_id, self).exec(event.globalPos())
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        self.canvas.select(self.node_id)
+        super().focusInEvent(event)
 
     # ----- selection and drag
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -52,7 +52,7 @@ class GroupBox(QFrame):
         self.setProperty("depth", str(min(depth, 3)))
         self.setProperty("root", "true" if self.is_root else "false")
         self.setAcceptDrops(True)
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._drag_start: QPoint | None = None
         self._indicator_y: int | None = None
@@ -168,6 +168,13 @@ class GroupBox(QFrame):
     def set_count(self, text: str, tooltip: str = "") -> None:
         self.count_label.setText(text)
         self.count_label.setToolTip(tooltip)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        self.canvas.node_menu(self.node_id, self).exec(event.globalPos())
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        self.canvas.select(self.node_id)
+        super().focusInEvent(event)
 
     # ----- selection and drag of the whole group
     def mousePressEvent(self, event: QMouseEvent) -> None:

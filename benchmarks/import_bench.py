@@ -155,7 +155,7 @@ def step_import(db_path: str, path: str, kind: str) -> dict:
     seconds = time.perf_counter() - t0
     db.dispose()
     return {"seconds": seconds, "rows": report.rows, "peak_mib": _peak_mib(), "base_mib": base,
-            "counts": report.counts()}
+            "counts": report.counts(), "phases": report.timings}
 
 
 def _child(args: list[str]) -> dict:
@@ -201,6 +201,7 @@ def main() -> int:
             print(f"{path.name:<34}{name:<10}{res['rows']:>10,}{res['seconds']:>10.2f}"
                   f"{res['rows'] / res['seconds']:>10,.0f}{res['peak_mib']:>10,.0f}{ratio:>8}")
         print(f"    counts: {imp['counts']}")
+        print("    phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["phases"].items()))
     return 0
 
 

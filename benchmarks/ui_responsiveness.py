@@ -86,6 +86,12 @@ class Bench:
                     if key not in seen:
                         seen.add(key)
                         print(f"--- stall {late:.0f} ms in {self.phase}:\n{stack}", file=sys.stderr, flush=True)
+                    if late > 1000 and "others" not in seen:
+                        seen.add("others")
+                        for tid, fr in sys._current_frames().items():
+                            if tid != main_id and tid != threading.get_ident():
+                                print(f"--- thread {tid}:\n" + "".join(traceback.format_stack(fr, limit=8)),
+                                      file=sys.stderr, flush=True)
 
         threading.Thread(target=run, daemon=True).start()
 
@@ -276,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     from loyalty_desktop.ui.context import AppContext
     from loyalty_desktop.ui.main_window import MainWindow
 
+    if os.environ.get("BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     app = create_application("vi")
     db = open_database(str(args.db))
     ctx = AppContext(db)

@@ -136,6 +136,9 @@ def test_headline_matches_python(data):
     assert got["opted_out_share"] == pytest.approx(got["opted_out"] / len(customers))
     assert got["revenue_this_month"] == sum(p["amount"] for p in counted(purchases, month0, next0))
     assert got["revenue_last_month"] == sum(p["amount"] for p in counted(purchases, last0, month0))
+    same_day = _start(date(TODAY.year, TODAY.month - 1, TODAY.day + 1))  # up to 15 Feb inclusive
+    assert got["revenue_last_month_to_date"] == sum(p["amount"] for p in counted(purchases, last0, same_day))
+    assert 0 < got["revenue_last_month_to_date"] < got["revenue_last_month"]
     orders = sum(len(ps) for ps in by.values())
     spent = sum(p["amount"] for ps in by.values() for p in ps)
     assert got["aov"] == pytest.approx(spent / orders)

@@ -310,3 +310,23 @@ def test_frozen_segment_uses_its_snapshot(shop, tmp_path):
     with db.connect() as conn:
         rs = build_recipients(conn, spec)
     assert [r["full_name"] for r in rs.recipients] == ["Nguyễn Thị Thu Hà", "Võ Mới"]  # not the new customer
+
+
+def test_cancelled_export_leaves_no_file_and_no_campaign(shop, tmp_path):
+    from loyalty_desktop.errors import Cancelled
+
+    db, _ = shop
+    calls = []
+
+    def check():
+        calls.append(1)
+        if len(calls) > 3:  # let the recipients through, stop while writing
+            raise Cancelled()
+
+    out = tmp_path / "a.csv"
+    with pytest.raises(Cancelled):
+        export_campaign(db, tag_plan(tags=("VIP", "Mới")), out, check=check,
+                        progress=lambda f, t: check() if t == "writing" else None)
+    assert not out.exists()
+    with db.connect() as conn:
+        assert records.list_campaigns(conn) == []

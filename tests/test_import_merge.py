@@ -139,6 +139,7 @@ def test_purchases_match_create_walk_in_cancel_and_idempotent(db, tmp_path):
                                "duplicates_skipped": 0, "walk_in": 1, "cancelled": 1}
     got = customers(db)
     assert got["+84356123987"].full_name == "Cô Mới" and got["+84356123987"].code == "KH9"
+    assert got["+84356123987"].created_at == t  # joined with the first purchase
     with db.connect() as conn:
         rows = {r.invoice_code: r for r in conn.execute(select(p))}
         stats = {r.customer_id: r for r in conn.execute(select(CustomerStats.__table__))}
@@ -306,3 +307,26 @@ def test_bulk_import_keeps_search_index_and_stats_in_sync(db, tmp_path):
     run_import(db, xlsx(tmp_path / "one.xlsx", [["Tên", "SĐT"], ["Bà Năm", "0987000111"]]), "customers")
     with db.connect() as conn:
         assert search_index.in_sync(conn)
+
+
+def test_chunked_purchase_normalisation_matches_row_by_row(samples, tmp_path):
+    from loyalty_desktop.importing.engine import _plan
+    from loyalty_desktop.importing.normalize import Normalizer, purchase_record, purchase_records
+    from loyalty_desktop.importing.readers import open_workbook
+
+    t = datetime(2026, 1, 2, 3, 4)
+    odd = xlsx(tmp_path / "odd.xlsx", [
+        INV_HEAD,
+        ["", t, "", "", "", 1, "", "", ""],  # no code
+        ["X1", "hôm qua", "", "", "", 1, "", "", ""],  # bad date
+        ["X2", "02/01/2026 10:00", "", "", "09123", "1,5tr", "Đã huỷ", "Zalo", ""],  # bad phone, text money
+        ["X3", t, "", "", "", "abc", "", "", ""],  # bad amount
+    ])
+    for path, kind in ((samples / "kiotviet_invoices.xlsx", "purchases"), (odd, "purchases")):
+        wb = open_workbook(path)
+        _name, data, plan = _plan(wb, kind, None, None)
+        rows = [(i + 1, r) for i, r in enumerate(data.rows) if i > plan.header_index]
+        norm = Normalizer(plan)
+        one = [purchase_record(norm, n, r, []) for n, r in rows]
+        many = purchase_records(Normalizer(plan), rows, [])
+        assert [(rec, rej) for _, rec, rej in many] == one

@@ -157,13 +157,17 @@ def headline(conn: Connection, scope: Scope) -> dict:
 
     ``active_90d``: bought in the last 90 days. ``new_this_month``: first purchase this calendar month.
     ``repeat_rate``: of the customers who bought, the share who bought at least twice.
-    ``revenue_this_month``/``revenue_last_month``: calendar months (walk-in sales included for the shop).
+    ``revenue_this_month``/``revenue_last_month``: calendar months (walk-in sales included for the shop);
+    ``revenue_last_month_to_date``: last month up to the same day, the fair comparison for a month in progress.
     """
     today = scope.today
     since90 = _day_start(today - timedelta(days=90))
     this_month = _day_start(month_start(today))
     last_month = _day_start(add_months(month_start(today), -1))
     next_month = _day_start(add_months(month_start(today), 1))
+    same_day_last_month = _day_start(add_months(today, -1) + timedelta(days=1))
+    if same_day_last_month > this_month:
+        same_day_last_month = this_month
     member = _in_scope(s.c.customer_id, scope)
     row = conn.execute(
         select(
@@ -184,6 +188,7 @@ def headline(conn: Connection, scope: Scope) -> dict:
         select(
             func.coalesce(func.sum(case((p.c.purchased_at >= this_month, p.c.amount), else_=0)), 0),
             func.coalesce(func.sum(case((p.c.purchased_at < this_month, p.c.amount), else_=0)), 0),
+            func.coalesce(func.sum(case((p.c.purchased_at < same_day_last_month, p.c.amount), else_=0)), 0),
         ).where(_counted(scope, last_month, next_month))
     ).one()
     return {
@@ -201,6 +206,7 @@ def headline(conn: Connection, scope: Scope) -> dict:
         "frequency": (orders / buyers) if buyers else None,  # orders per customer who bought
         "revenue_this_month": int(months[0] or 0),
         "revenue_last_month": int(months[1] or 0),
+        "revenue_last_month_to_date": int(months[2] or 0),
         "month": month_start(today).isoformat(),
     }
 

@@ -4,8 +4,8 @@ At 1M customers / 10M purchases the purchase-based figures (24-month series, rev
 channel) read millions of rows: tens of seconds on a busy 2-core machine. Their inputs change only when
 purchases or customers are written, so the all-customer aggregates are kept in a small JSON file in the
 user's cache folder (never in the shop's database), keyed by the period and stamped with a cheap
-**fingerprint** of the data: highest purchase and customer ids, number of customers, total spent and
-orders over the per-customer stats, and the day the stats windows are current for. Any import, new
+**fingerprint** of the data: highest purchase and customer ids, number of customers, total spent over the per-customer
+stats, the latest purchase, and the day the stats windows are current for. Any import, new
 customer, deletion, cancellation or amount change of a customer's purchase changes it. (An in-place edit
 of a walk-in sale does not: the dashboard's Refresh button recomputes everything.)
 
@@ -29,7 +29,7 @@ from loyalty_desktop.models import Customer, CustomerStats, Purchase
 
 log = logging.getLogger(__name__)
 ENV_VAR = "LOYALTY_ANALYTICS_CACHE"  # a folder, or "off"
-VERSION = 1
+VERSION = 2  # bump when an aggregate's shape changes
 
 _lock = threading.Lock()
 _caches: dict[str, "AnalyticsCache"] = {}
@@ -38,16 +38,19 @@ _caches: dict[str, "AnalyticsCache"] = {}
 def fingerprint(conn: Connection) -> str:
     """A cheap (tens of ms at 1M/10M) stamp of everything the aggregates read."""
     c, p, s = Customer.__table__, Purchase.__table__, CustomerStats.__table__
+    # Separate statements: each is an index seek or a scan of one narrow covering index.
     max_p = conn.execute(select(func.max(p.c.id))).scalar()
-    max_c, n_c = conn.execute(select(func.max(c.c.id), func.count()).select_from(c)).one()
-    spent, orders = conn.execute(select(func.sum(s.c.total_spent), func.sum(s.c.order_count))).one()
+    max_c = conn.execute(select(func.max(c.c.id))).scalar()
+    n_c = conn.execute(select(func.count()).select_from(c)).scalar()
+    spent = conn.execute(select(func.sum(s.c.total_spent))).scalar()
+    last = conn.execute(select(func.max(s.c.last_purchase_at))).scalar()
     try:
         from loyalty_desktop.stats import windows_as_of
 
         as_of = windows_as_of(conn)
     except ImportError:
         as_of = None
-    return f"v{VERSION}:{max_p}:{max_c}:{n_c}:{spent}:{orders}:{as_of}"
+    return f"v{VERSION}:{max_p}:{max_c}:{n_c}:{spent}:{last}:{as_of}"
 
 
 def default_folder() -> Path | None:

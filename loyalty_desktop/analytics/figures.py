@@ -60,6 +60,7 @@ T: dict[str, dict[str, str]] = {
         "new": "Khách mới",
         "returning": "Khách quay lại",
         "walk_in": "Khách lẻ",
+        "so_far": "đến nay",
         "categories": "Doanh thu theo ngành hàng",
         "channels": "Doanh thu theo kênh bán",
         "not_recorded": "(không ghi)",
@@ -104,6 +105,7 @@ T: dict[str, dict[str, str]] = {
         "new": "New customers",
         "returning": "Returning customers",
         "walk_in": "Walk-in",
+        "so_far": "so far",
         "categories": "Revenue by category",
         "channels": "Revenue by sales channel",
         "not_recorded": "(not recorded)",
@@ -190,6 +192,16 @@ def _mark(fig: Figure) -> Figure:
     return fig
 
 
+def _wrap(name: str, width: int = 16, lines: int = 2) -> str:
+    """Up to ``lines`` lines of about ``width`` characters; the rest shortened with an ellipsis."""
+    import textwrap
+
+    parts = textwrap.wrap(name, width) or [""]
+    if len(parts) > lines:
+        parts = parts[: lines - 1] + [_short(" ".join(parts[lines - 1:]), width)]
+    return "\n".join(parts)
+
+
 def _short(name: str, limit: int = 22) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -236,6 +248,9 @@ def rfm_figure(data: dict, lang: str = "vi", size=DEFAULT_SIZE, titled: bool = T
     for yi, r in enumerate(range(4, -1, -1)):
         for f in range(5):
             n = counts[r][f]
+            if not n:
+                ax.text(f, yi, "–", ha="center", va="center", fontsize=FONT_SIZE, color=BORDER)
+                continue
             dark = n > peak * 0.6
             ax.text(f, yi - 0.13, format_count(n, lang), ha="center", va="center", fontsize=FONT_SIZE,
                     fontweight="bold", color="white" if dark else TEXT)
@@ -317,7 +332,8 @@ def regions_figure(data: dict, lang: str = "vi", size=DEFAULT_SIZE, titled: bool
     ax.set_yticks([v for v in (0, 0.25, 0.5, 0.75, 1.0) if v <= top * 1.05] if top > 0.3
                   else [v / 10 for v in range(0, int(top * 10) + 2)])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_percent(v, lang, 0)))
-    ax.legend(frameon=False, fontsize=FONT_SIZE - 1, loc="upper right", ncols=2)
+    ax.legend(frameon=False, fontsize=FONT_SIZE - 1, ncols=2, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              borderaxespad=0.1)
     unknown = (data.get("unknown") or {}).get("customers")
     if unknown:
         fig.supxlabel(tr("unknown_province", lang).format(c=format_count(unknown, lang)), fontsize=FONT_SIZE - 1,
@@ -387,6 +403,11 @@ def monthly_figure(data: dict, lang: str = "vi", size=(6.4, 4.4), titled: bool =
                 label=tr("walk_in", lang), width=0.75)
     ax1.yaxis.set_major_formatter(money_formatter(lang))
     ax1.yaxis.set_major_locator(MaxNLocator(4))
+    if months and (ret[-1] + new[-1] + walk[-1]) > 0:
+        # The current month is still running: say so above its bar rather than let it look like a drop.
+        top = ret[-1] + new[-1] + walk[-1]
+        ax1.annotate(tr("so_far", lang), (xs[-1], top), xytext=(0, 3), textcoords="offset points",
+                     ha="center", va="bottom", fontsize=FONT_SIZE - 2, color=MUTED)
     ax1.legend(frameon=False, fontsize=FONT_SIZE - 1, ncols=3, loc="lower left", bbox_to_anchor=(0.0, 1.0),
                borderaxespad=0.1)
     ax1.set_title(tr("monthly_revenue", lang), fontsize=FONT_SIZE, color=MUTED, loc="right")
@@ -456,9 +477,10 @@ def overlap_figure(data: dict, lang: str = "vi", size=(6.4, 4.4), titled: bool =
             dark = share[i][j] > 0.6
             ax.text(j, i, format_count(matrix[i][j], lang), ha="center", va="center", fontsize=FONT_SIZE,
                     color="white" if dark else TEXT, fontweight="bold" if i == j else "normal")
-    short = [_short(x, 16) for x in names]
-    ax.set_xticks(range(n), short, rotation=30 if n > 3 else 0, ha="right" if n > 3 else "center")
-    ax.set_yticks(range(n), short)
+    wrapped = [_wrap(x, 16) for x in names]
+    ax.set_xticks(range(n), wrapped)
+    ax.set_yticks(range(n), wrapped)
+    ax.xaxis.tick_top()
     ax.tick_params(length=0, labelsize=FONT_SIZE - 1, colors=TEXT)
     for spine in ax.spines.values():
         spine.set_visible(False)

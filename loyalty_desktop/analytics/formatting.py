@@ -32,7 +32,8 @@ def format_money(value: float, lang: str = "vi") -> str:
     else:
         return f"{sign}{format_count(a, lang)} ₫"
     sep = " " if lang == "vi" else ""
-    return f"{sign}{_decimal(num, lang, 1 if num < 100 else 0)}{sep}{unit} ₫"
+    text = _decimal(num, lang, 1) if num < 100 else format_count(num, lang)
+    return f"{sign}{text}{sep}{unit} ₫"
 
 
 def format_percent(fraction: float | None, lang: str = "vi", digits: int = 1) -> str:

@@ -123,6 +123,7 @@ def prepare(conn, plan: CampaignPlan, today: date | None = None, check: Callable
 def export_rows(prep: Prepared):
     tpl = prep.template
     zns = prep.plan.preset == "zns"
+    with_name = "name" in get_preset(prep.plan.preset).columns
     accents = remove_diacritics if prep.plan.no_accents else None
     for row, msg in zip(prep.recipients.recipients, prep.messages):
         params = None
@@ -130,7 +131,7 @@ def export_rows(prep: Prepared):
             params = tpl.params(row)
             if accents:
                 params = {k: accents(v) for k, v in params.items()}
-        yield ExportRow(row["phone"], clean_name(row["full_name"]), msg, params)
+        yield ExportRow(row["phone"], clean_name(row["full_name"]) if with_name else "", msg, params)
 
 
 def export_campaign(db, plan: CampaignPlan, out: str | Path, today: date | None = None,
@@ -151,8 +152,15 @@ def export_campaign(db, plan: CampaignPlan, out: str | Path, today: date | None 
         if progress:
             progress(0.5 + 0.4 * done / max(1, total), "writing")
 
-    files = write_export(out, export_rows(prep), total, plan.preset, plan.phone_format,
-                         prep.template.placeholders, plan.split_rows, on_rows)
+    from loyalty_desktop.campaigns.writers import split_paths
+
+    try:
+        files = write_export(out, export_rows(prep), total, plan.preset, plan.phone_format,
+                             prep.template.placeholders, plan.split_rows, on_rows)
+    except BaseException:  # cancelled or failed: no half-written list may be uploaded by mistake
+        for path in split_paths(out, total, plan.split_rows):
+            path.unlink(missing_ok=True)
+        raise
     if progress:
         progress(0.92, "saving")
     with db.begin() as conn:

@@ -20,7 +20,7 @@ from loyalty_desktop.errors import Cancelled, InvalidInput, UserError
 from loyalty_desktop.importing import mapping as mp
 from loyalty_desktop.importing.normalize import (
     WALK_IN_NAMES, Normalizer, cell_text, customer_record, is_empty, looks_like_footer, problem,
-    purchase_record,
+    purchase_records,
 )
 from loyalty_desktop.importing.readers import SheetData, Workbook, open_workbook
 from loyalty_desktop.importing.report import ImportReport, RowProblem
@@ -153,7 +153,7 @@ def preview(path: str | Path, kind: str, sheet: str | int | None = None, mapping
         body = []
         for i in range(plan.header_index + 1, len(data.head)):
             row = data.head[i]
-            if not any(not is_empty(v) for v in row) or looks_like_footer(row) and kind == "customers" and False:
+            if all(is_empty(v) for v in row):
                 continue
             body.append((data.first_row + i, row))
             if len(body) >= rows:
@@ -165,12 +165,17 @@ def preview(path: str | Path, kind: str, sheet: str | int | None = None, mapping
             norm = Normalizer(plan)
         except ImportError:  # vn not available: preview without normalisation
             return pv
-        for rowno, row in body:
-            warnings: list[RowProblem] = []
-            convert = customer_record if kind == "customers" else purchase_record
-            if kind == "customers" and looks_like_footer(row) and not norm.phone(norm.get(row, "phone")).e164:
+        if kind == "purchases":
+            converted = [(rec, reject, []) for _, rec, reject in purchase_records(norm, body, [])]
+        else:
+            converted = []
+            for rowno, row in body:
+                warnings: list[RowProblem] = []
+                rec, reject = customer_record(norm, rowno, row, warnings)
+                converted.append((rec, reject, warnings))
+        for (rowno, row), (rec, reject, warnings) in zip(body, converted):
+            if reject is not None and looks_like_footer(row):
                 continue
-            rec, reject = convert(norm, rowno, row, warnings)
             problems = ([reject] if reject else []) + warnings
             if rec and rec.get("phone_problem"):
                 problems.append(rec["phone_problem"])
@@ -203,11 +208,20 @@ def _display(rec: dict) -> dict[str, str]:
 # Running
 
 class _Progress:
+    """Progress + cancel check; also times each phase (``report.timings``, printed by the benchmark)."""
+
     def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None) -> None:
         self._progress = progress
         self._cancelled = cancelled
+        self.timings: dict[str, float] = {}
+        self._phase = ""
+        self._since = _time.perf_counter()
 
     def __call__(self, fraction: float | None, text: str = "") -> None:
+        if text != self._phase:
+            now = _time.perf_counter()
+            self.timings[self._phase or "start"] = self.timings.get(self._phase or "start", 0.0) + now - self._since
+            self._phase, self._since = text, now
         if self._cancelled is not None and self._cancelled():
             raise Cancelled()
         if self._progress is not None:
@@ -280,6 +294,9 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
     finally:
         wb.close()
     report.seconds = _time.perf_counter() - started
+    now = _time.perf_counter()
+    tick.timings[tick._phase] = tick.timings.get(tick._phase, 0.0) + now - tick._since
+    report.timings = {k: round(v, 3) for k, v in tick.timings.items()}
     return report
 
 
@@ -292,12 +309,13 @@ def _data_rows(data: SheetData, plan: mp.ColumnPlan, tick: _Progress, share: flo
             continue
         if i % every == 0:
             tick(share * i / total, "Reading rows")
-        for v in row:
-            if v is not None and v != "" and (not isinstance(v, str) or v.strip()):
-                break
-        else:
+        if not any(row):  # None, "" (and 0.0) only
             continue
         yield data.first_row + i, row
+
+
+def _blank(row) -> bool:
+    return all(is_empty(v) for v in row)
 
 
 def _chunks(seq, size=CHUNK):
@@ -382,26 +400,30 @@ def _tag_ids(conn, names: set[str]) -> dict[str, int]:
     return have
 
 
-def _add_tags(conn, customer_tags: dict[int, list[str]]) -> set[int]:
-    """Link customers to tags (never removes). Returns the ids of customers that got a new tag."""
+def _add_tags(conn, customer_tags: dict[int, list[str]], new_ids: set[int] | None = None) -> set[int]:
+    """Link customers to tags (never removes). Returns the ids of customers that got a new tag.
+    ``new_ids``: customers created by this import (they have no links yet: no lookup needed)."""
     from loyalty_desktop.vn.text import fold
 
     if not customer_tags:
         return set()
+    new_ids = new_ids or set()
     ids = _tag_ids(conn, {n for names in customer_tags.values() for n in names})
     wanted = {cid: {ids[fold(n)] for n in names} for cid, names in customer_tags.items() if names}
+    existing: dict[int, set[int]] = {}
+    for chunk in _chunks(sorted(cid for cid in wanted if cid not in new_ids)):
+        for row in conn.execute(select(ct.c.customer_id, ct.c.tag_id).where(ct.c.customer_id.in_(chunk))):
+            existing.setdefault(row.customer_id, set()).add(row.tag_id)
     links = []
     touched = set()
     now = datetime.now().replace(microsecond=0)
-    for chunk in _chunks(sorted(wanted)):
-        existing: dict[int, set[int]] = {}
-        for row in conn.execute(select(ct.c.customer_id, ct.c.tag_id).where(ct.c.customer_id.in_(chunk))):
-            existing.setdefault(row.customer_id, set()).add(row.tag_id)
-        for cid in chunk:
-            new = wanted[cid] - existing.get(cid, set())
+    empty: set[int] = set()
+    for cid in sorted(wanted):  # primary-key order: the b-tree is appended to
+        new = wanted[cid] - existing.get(cid, empty)
+        if new:
+            touched.add(cid)
             for tid in sorted(new):
                 links.append({"customer_id": cid, "tag_id": tid, "created_at": now})
-                touched.add(cid)
     for batch in _chunks(links, WRITE_BATCH):
         conn.execute(insert(ct), batch)
     return touched
@@ -481,7 +503,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     for rowno, row in _data_rows(data, plan, tick, 0.6):
         rec, reject = customer_record(norm, rowno, row, warnings)
         if reject is not None:
-            if looks_like_footer(row):
+            if looks_like_footer(row) or _blank(row):
                 continue
             report.rows += 1
             rejects.append(reject)
@@ -512,7 +534,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
         if rec.get("tags"):
             cid = new_ids.get(ph) or existing[ph]["id"]
             tagged[cid] = rec["tags"]
-    tag_touched = _add_tags(conn, tagged)
+    tag_touched = _add_tags(conn, tagged, set(new_ids.values()))
     existing_ids = {ex["id"] for ex in existing.values()}
     report.created = len(new_ids)
     report.updated = len({cid for cid, _ in updates} | (tag_touched & existing_ids))
@@ -532,6 +554,19 @@ def _invoice_amount(inv: dict) -> int | None:
     return None
 
 
+def _purchase_stream(norm, data, plan, tick, report, size: int = 10_000):
+    """(row number, row, record, reject) for every data row, normalised a chunk at a time."""
+    chunk: list[tuple[int, list]] = []
+    for item in _data_rows(data, plan, tick, 0.55):
+        chunk.append(item)
+        if len(chunk) >= size:
+            for (rowno, rec, reject), (_, row) in zip(purchase_records(norm, chunk, report.warnings), chunk):
+                yield rowno, row, rec, reject
+            chunk = []
+    for (rowno, rec, reject), (_, row) in zip(purchase_records(norm, chunk, report.warnings), chunk):
+        yield rowno, row, rec, reject
+
+
 def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportReport, tick, today, import_id) -> None:
     from loyalty_desktop.settings import get_setting
     from loyalty_desktop.stats import refresh_stats
@@ -540,10 +575,9 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     fields = set(plan.mapping.values())
     line_mode = "line_amount" in fields and "amount" not in fields
     invoices: dict[str, dict] = {}
-    for rowno, row in _data_rows(data, plan, tick, 0.55):
-        rec, reject = purchase_record(norm, rowno, row, report.warnings)
+    for rowno, row, rec, reject in _purchase_stream(norm, data, plan, tick, report):
         if reject is not None:
-            if looks_like_footer(row):
+            if looks_like_footer(row) or _blank(row):
                 continue
             report.rows += 1
             report.rejects.append(reject)
@@ -591,13 +625,18 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     to_create: dict[str, dict] = {}
     for inv in new_invoices:
         ph = inv.get("e164")
-        if ph and ph not in by_phone and ph not in to_create:
+        if ph and ph in to_create:
+            # A customer known only from sales joined with their first purchase.
+            if not inv["cancelled"] and inv["purchased_at"] < to_create[ph]["created_at"]:
+                to_create[ph]["created_at"] = inv["purchased_at"]
+        elif ph and ph not in by_phone:
             name = inv.get("customer_name") or ""
             if norm.fold(name) in WALK_IN_NAMES:
                 name = ""
             to_create[ph] = {"phone": ph, "phone_raw": inv.get("phone_raw"), "phone_alt": inv.get("phone_alt"),
                              "phone_type": inv.get("phone_type"), "full_name": name[:200],
-                             "name_folded": norm.fold(name)[:200] if name else "", "code": inv.get("customer_code")}
+                             "name_folded": norm.fold(name)[:200] if name else "", "code": inv.get("customer_code"),
+                             "created_at": inv["purchased_at"]}
     new_ids = _insert_customers(conn, list(to_create.values()), now, today)
     by_phone.update(new_ids)
     report.created = len(new_ids)
@@ -641,6 +680,8 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
             "cancelled": inv["cancelled"], "import_id": import_id,
         })
     new_invoices.clear()
+    # Customer/time order: the (customer_id, purchased_at) index and its neighbours are written in order.
+    rows.sort(key=lambda r: (r["customer_id"] or 0, r["purchased_at"]))
     total = max(1, len(rows))
     stmt = insert(p)
     for i, batch in enumerate(_chunks(rows, WRITE_BATCH)):

@@ -354,12 +354,19 @@ _BINARY_MAGIC = (
 
 def _ole_is_encrypted(path: Path) -> bool:
     """An encrypted .xlsx is an OLE container holding "EncryptedPackage" (stored as UTF-16 names)."""
+    needles = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
     try:
         with open(path, "rb") as fh:
-            data = fh.read(4 * 1024 * 1024)
+            head = fh.read(8 * 1024 * 1024)
+            fh.seek(0, 2)
+            size = fh.tell()
+            tail = b""
+            if size > len(head):  # the directory may sit at the end of a big file
+                fh.seek(max(len(head), size - 8 * 1024 * 1024))
+                tail = fh.read()
     except OSError:
         return False
-    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
+    return any(n in head or n in tail for n in needles)
 
 
 def open_workbook(path: str | Path) -> Workbook:

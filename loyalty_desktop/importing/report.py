@@ -66,6 +66,7 @@ class ImportReport:
     dry_run: bool = False
     import_id: int | None = None
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     def counts(self) -> dict[str, int]:
         keys = COUNT_KEYS + (PURCHASE_KEYS if self.kind == "purchases" else ())

@@ -60,11 +60,13 @@ class Purchase(SQLModel, table=True):
     __tablename__ = "purchase"
     __table_args__ = (
         UniqueConstraint("source", "invoice_code", name="uq_purchase_source_invoice"),
-        Index("ix_purchase_customer_time", "customer_id", "purchased_at", "amount"),
-        # "bought category X (not) since …" reads only this index.
-        Index("ix_purchase_category", "category", "customer_id", "purchased_at", "amount"),
-        Index("ix_purchase_channel", "channel", "customer_id", "purchased_at", "amount"),
-        Index("ix_purchase_time", "purchased_at"),
+        # Covering (cancelled included): stats and segment queries never touch the purchase rows.
+        Index("ix_purchase_customer_time", "customer_id", "purchased_at", "amount", "cancelled"),
+        # "bought category X (not) since …" reads only this index (segments query "cancelled = 0").
+        Index("ix_purchase_category", "category", "cancelled", "customer_id", "purchased_at", "amount"),
+        Index("ix_purchase_channel", "channel", "cancelled", "customer_id", "purchased_at", "amount"),
+        # Windows without precomputed stats ("spent in the last 60 days"): range on time, covering.
+        Index("ix_purchase_time", "purchased_at", "cancelled", "customer_id", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -82,6 +82,7 @@ class CompileContext:
     resolve_segment: Callable[[str], SegmentRef | None] | None = None
     uses_stats: bool = False
     uses_customer: bool = False
+    negated: bool = False  # inside an odd number of NOTs
     stack: list[str] = field(default_factory=list)  # folded names of segments being expanded
     # the customer id column conditions test membership with: customer.id, or customer_stats.customer_id
     # when the rule reads only stats (then the query need not touch the customer table at all)
@@ -168,9 +169,13 @@ def _cmp(col, op: str, value) -> ColumnElement:
     return _CMP[op](col, value)
 
 
-def _nn(col, expr) -> ColumnElement:
-    """Guard against SQL NULL: FALSE when the column is missing (two-valued logic)."""
-    return and_(col.is_not(None), expr)
+def _nn(ctx: "CompileContext", col, expr) -> ColumnElement:
+    """Guard against SQL NULL: FALSE when the column is missing (two-valued logic).
+
+    Needed only under an odd number of NOTs: a NOT-free formula in SQL's three-valued (Kleene) logic
+    is TRUE exactly when it is TRUE with every NULL read as FALSE, and WHERE keeps only TRUE rows.
+    Leaving the guard out elsewhere keeps the SQL as lean as a hand-written query."""
+    return and_(col.is_not(None), expr) if ctx.negated else expr
 
 
 def _ratio_cmp(total, count, op: str, value) -> ColumnElement:
@@ -206,6 +211,9 @@ def _behaviour(cond: Condition, ctx: CompileContext) -> ColumnElement:
         if cond.field == "order_count":
             return _cmp(count, op, value)
         return _ratio_cmp(total, count, op, value)
+    lower = _lower_bound(op, value)
+    if lower is not None:
+        return _window_candidates(cond, ctx, lower)
     # aggregate purchases in the window
     total, count = func.sum(p.c.amount), func.count()
     if cond.field == "total_spent":
@@ -221,6 +229,44 @@ def _behaviour(cond: Condition, ctx: CompileContext) -> ColumnElement:
     if zero_passes:
         return ctx.id_col.not_in(base.having(not_(having)))
     return ctx.id_col.in_(base.having(having))
+
+
+def _lower_bound(op: str, value) -> int | None:
+    """Smallest integer x > 0 such that op(x, value) may hold and op(y) ⇒ y >= x; None if 0 may pass."""
+    if op == "eq":
+        low = value
+    elif op == "gt":
+        low = value + 1
+    elif op == "gte":
+        low = value
+    elif op == "between":
+        low = value[0]
+    else:
+        return None
+    return low if low > 0 else None
+
+
+def _window_candidates(cond: Condition, ctx: CompileContext, lower: int) -> ColumnElement:
+    """A window without usable precomputed columns, for a condition that needs at least ``lower``.
+
+    Amounts are >= 0, so a window's spend/orders never exceed those of a longer window: the smallest
+    precomputed window that contains it (or all time) bounds it. Candidates come from customer_stats;
+    only they get the exact per-customer sum (index ix_purchase_customer_time, covering)."""
+    days = cond.window_days
+    ctx.uses_stats = True
+    w = next((d for d in STATS_WINDOWS if d >= days), None) if ctx.windows_current else None
+    bound_total = s.c[f"spent_{w}d"] if w else s.c.total_spent
+    bound_count = s.c[f"orders_{w}d"] if w else s.c.order_count
+    inside = and_(p.c.customer_id == ctx.id_col, p.c.cancelled == false(),
+                  p.c.purchased_at >= window_start(ctx.today, days))
+    total = select(func.coalesce(func.sum(p.c.amount), 0)).where(inside).scalar_subquery()
+    count = select(func.count()).where(inside).scalar_subquery()
+    if cond.field == "total_spent":
+        return and_(bound_total >= lower, _cmp(total, cond.op, cond.value))
+    if cond.field == "order_count":
+        return and_(bound_count >= lower, _cmp(count, cond.op, cond.value))
+    # avg >= lower > 0 needs an order in the window and a spend of at least ``lower`` there
+    return and_(bound_total >= lower, bound_count > 0, _ratio_cmp(total, count, cond.op, cond.value))
 
 
 def _date_cond(col, op: str, value, ctx: CompileContext) -> ColumnElement:
@@ -239,7 +285,7 @@ def _date_cond(col, op: str, value, ctx: CompileContext) -> ColumnElement:
         expr = col < window_start(ctx.today, value["days"])
     else:  # pragma: no cover - validated earlier
         raise InvalidInput(f"{op}: not a date operator")
-    return _nn(col, expr)
+    return _nn(ctx, col, expr)
 
 
 def _age(op: str, value, ctx: CompileContext) -> ColumnElement:
@@ -269,7 +315,7 @@ def _age(op: str, value, ctx: CompileContext) -> ColumnElement:
         expr = and_(at_least(value[0]), at_most(value[1]))
     else:  # pragma: no cover
         raise InvalidInput(f"age: unknown operator {op}")
-    return _nn(bd, expr)
+    return _nn(ctx, bd, expr)
 
 
 def _md_month(m: int) -> ColumnElement:
@@ -316,6 +362,21 @@ def _segment_cond(cond: Condition, ctx: CompileContext) -> ColumnElement:
     if ctx.resolve_segment is None:
         raise InvalidInput("segment: saved segments need a database to be resolved")
     parts = []
+    flip = cond.op == "not_in"  # the referenced rules end up under a NOT
+    if flip:
+        ctx.negated = not ctx.negated
+    try:
+        _segment_parts(cond, ctx, parts)
+    finally:
+        if flip:
+            ctx.negated = not ctx.negated
+    expr = or_(*parts) if len(parts) > 1 else parts[0]
+    return expr if cond.op == "in" else not_(expr)
+
+
+def _segment_parts(cond: Condition, ctx: CompileContext, parts: list) -> None:
+    from loyalty_desktop.vn.text import fold
+
     for name in cond.value:
         key = fold(name)
         if key in ctx.stack:
@@ -332,8 +393,6 @@ def _segment_cond(cond: Condition, ctx: CompileContext) -> ColumnElement:
                 parts.append(compile_where(ref.rule, ctx))
             finally:
                 ctx.stack.pop()
-    expr = or_(*parts) if len(parts) > 1 else parts[0]
-    return expr if cond.op == "in" else not_(expr)
 
 
 def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
@@ -341,36 +400,36 @@ def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
     if f in CUSTOMER_FIELDS:
         ctx.uses_customer = True
     if f == "gender":
-        return _nn(c.c.gender, _cmp(c.c.gender, op, v))
+        return _nn(ctx, c.c.gender, _cmp(c.c.gender, op, v))
     if f == "phone_type":
-        return _nn(c.c.phone_type, _cmp(c.c.phone_type, op, v))
+        return _nn(ctx, c.c.phone_type, _cmp(c.c.phone_type, op, v))
     if f == "region":
-        return _nn(c.c.region, _cmp(c.c.region, op, v))
+        return _nn(ctx, c.c.region, _cmp(c.c.region, op, v))
     if f == "tier":
-        return _nn(c.c.tier, _cmp(c.c.tier, op, v))
+        return _nn(ctx, c.c.tier, _cmp(c.c.tier, op, v))
     if f == "age":
         return _age(op, v, ctx)
     if f == "birth_month":
         months = [v] if op == "eq" else v
-        return _nn(c.c.birth_md, or_(*[_md_month(m) for m in months]))
+        return _nn(ctx, c.c.birth_md, or_(*[_md_month(m) for m in months]))
     if f == "birthday":
         if op == "this_month":
-            return _nn(c.c.birth_md, _md_month(ctx.today.month))
+            return _nn(ctx, c.c.birth_md, _md_month(ctx.today.month))
         ranges = birthday_ranges(ctx.today, v["days"])
-        return _nn(c.c.birth_md, or_(*[and_(c.c.birth_md >= lo, c.c.birth_md <= hi) for lo, hi in ranges]))
+        return _nn(ctx, c.c.birth_md, or_(*[and_(c.c.birth_md >= lo, c.c.birth_md <= hi) for lo, hi in ranges]))
     if f == "name":
         from loyalty_desktop.vn.text import fold
 
         needle = fold(v)
         col = c.c.name_folded
         expr = col.contains(needle, autoescape=True) if op == "contains" else col.startswith(needle, autoescape=True)
-        return _nn(col, expr)
+        return _nn(ctx, col, expr)
     if f == "province":
         from loyalty_desktop.vn.provinces import resolve_province_strict
 
         names = sorted({resolve_province_strict(n) for n in v})
         expr = c.c.province.in_(names)
-        return _nn(c.c.province, expr if op == "in" else not_(expr))
+        return _nn(ctx, c.c.province, expr if op == "in" else not_(expr))
     if f == "created_at":
         return _date_cond(type_coerce(c.c.created_at, DateTime()), op, v, ctx)
     if f in ("last_purchase_at", "first_purchase_at"):
@@ -382,9 +441,9 @@ def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
         return _bought(cond, ctx)
     if f in ("rfm_r", "rfm_f", "rfm_m"):
         ctx.uses_stats = True
-        return _nn(s.c[f], _cmp(s.c[f], op, v))
+        return _nn(ctx, s.c[f], _cmp(s.c[f], op, v))
     if f == "points":
-        return _nn(c.c.points, _cmp(c.c.points, op, v))
+        return _nn(ctx, c.c.points, _cmp(c.c.points, op, v))
     if f == "sms_opt_out":
         return c.c.sms_opt_out.is_(True) if v else c.c.sms_opt_out.is_not(True)
     if f in ("tag", "tag_group"):
@@ -407,7 +466,11 @@ def compile_where(node: Node, ctx: CompileContext) -> ColumnElement:
         parts = [compile_where(n, ctx) for n in node.any]
         return parts[0] if len(parts) == 1 else or_(*parts)
     if isinstance(node, Not):
-        return not_(compile_where(node.not_, ctx))
+        ctx.negated = not ctx.negated
+        try:
+            return not_(compile_where(node.not_, ctx))
+        finally:
+            ctx.negated = not ctx.negated
     return _condition(node, ctx)
 
 

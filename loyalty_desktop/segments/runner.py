@@ -161,7 +161,13 @@ def ids(conn: Connection, node, *, today: date | None = None, token: CancelToken
     order instead of using the rule's index (600 ms instead of 30 ms for 90k of 1M customers)."""
     stmt = ids_statement(conn, node, today)
     with _maybe(token, conn):
-        out = conn.execute(stmt).scalars().all()
+        result = conn.execute(stmt)
+        cursor = getattr(result, "cursor", None)
+        if cursor is not None:  # plain DBAPI tuples: 3–10× cheaper than Row objects for big id lists
+            out = [row[0] for row in cursor.fetchall()]
+            result.close()
+        else:  # pragma: no cover
+            out = result.scalars().all()
     if ordered:
         out.sort()
     return out

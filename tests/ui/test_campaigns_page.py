@@ -194,3 +194,21 @@ def test_excluded_customers_are_listable(qtbot, page, monkeypatch):
     qtbot.waitUntil(lambda: bool(opened), timeout=5000)
     table = opened[0].table
     assert table.rowCount() == 1 and table.item(0, 0).text() == "Phạm Bình"
+
+
+def test_delivery_report_and_days_in_results(qtbot, page, tmp_path):
+    page.control_spin.setValue(0)
+    page.ads_check.setChecked(False)
+    check(page, page.include_list, "VIP")
+    qtbot.waitUntil(lambda: page.count_label.text() == "3", timeout=5000)
+    page.export_to(str(tmp_path / "l.csv"))
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=10000)
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.results is not None, timeout=5000)
+    report = tmp_path / "dlr.csv"
+    report.write_text("SĐT,Trạng thái\n0910000001,Thành công\n0910000002,Thất bại\n", encoding="utf-8")
+    page.import_delivery(page.selected_campaign(), str(report))
+    qtbot.waitUntil(lambda: "1" in page.delivery_label.text() and page.results["results"]["delivered"] == 1,
+                    timeout=5000)
+    page.days_spin.setValue(30)
+    qtbot.waitUntil(lambda: page.results["results"]["days"] == 30, timeout=5000)

@@ -167,3 +167,14 @@ def test_segment_analytics_bad_rule_shows_error(qtbot, ctx, filled):
     qtbot.waitUntil(lambda: "Could not" in w.charts["rfm"].message.text()
                     or "Không" in w.charts["rfm"].message.text(), timeout=20000)
     assert not w.charts["rfm"].is_showing_chart()
+
+
+def test_opening_the_page_module_does_not_import_matplotlib():
+    """Start-up stays fast: matplotlib (and its Qt canvas) load only when the first chart is shown."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import loyalty_desktop.ui.pages.dashboard, loyalty_desktop.ui.widgets.segment_analytics; "
+            "bad = [m for m in sys.modules if m.startswith('matplotlib')]; print(bad); assert not bad")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr

@@ -377,6 +377,9 @@ class CampaignsPage(QWidget):
         self.count_label = QLabel("—", objectName="CountBig")
         self.count_caption = QLabel(self.tr("Choose at least one segment or tag"), objectName="Muted")
         self.count_caption.setWordWrap(True)
+        self.count_caption.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # room for three wrapped lines, so a longer caption never overlaps what follows
+        self.count_caption.setMinimumHeight(self.count_caption.fontMetrics().lineSpacing() * 3 + 4)
         big.addWidget(self.count_label)
         big.addWidget(self.count_caption)
         big.addStretch(1)
@@ -398,6 +401,7 @@ class CampaignsPage(QWidget):
             grid.addWidget(QLabel(text, objectName="Muted"), i, 0)
             num = QLabel("0", objectName="ExclusionCount")
             num.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            num.setMinimumWidth(num.fontMetrics().horizontalAdvance("0.000.000") + 4)
             grid.addWidget(num, i, 1)
             self.exclusion_labels[key] = num
             if key != "duplicates":
@@ -532,9 +536,9 @@ class CampaignsPage(QWidget):
         self.preview_table.setAlternatingRowColors(True)
         self.preview_table.setWordWrap(False)
         self.preview_table.itemSelectionChanged.connect(self._show_bubble)
+        self.preview_table.setMinimumHeight(style.ROW_HEIGHT * 4 + 34)
         lay.addWidget(self.preview_table, 1)
-        self.bubble_caption = QLabel("", objectName="Muted")
-        lay.addWidget(self.bubble_caption)
+        self.bubble_caption = QLabel("", objectName="Muted")  # shown as the bubble's tooltip
         self.bubble = QLabel("", objectName="Bubble")
         self.bubble.setWordWrap(True)
         self.bubble.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -575,7 +579,8 @@ class CampaignsPage(QWidget):
         self.split_spin.setEnabled(False)
         self.split_check.toggled.connect(self.split_spin.setEnabled)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(self.tr("e.g. Birthday November"))
+        self.name_edit.setPlaceholderText(self.tr("Campaign name, e.g. Birthday November"))
+        self.name_edit.setToolTip(self.tr("Campaign name"))
         for combo in (self.preset_combo, self.format_combo, self.file_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(11 if combo is self.format_combo else 6)
@@ -585,7 +590,7 @@ class CampaignsPage(QWidget):
         form.addWidget(self.preset_combo, 1, 0)
         form.addWidget(self.format_combo, 1, 1)
         form.addWidget(self.file_combo, 1, 2)
-        form.addWidget(QLabel(self.tr("Campaign name"), objectName="Muted"), 2, 0)
+        form.setRowMinimumHeight(2, 6)
         form.addWidget(self.name_edit, 3, 0, 1, 2)
         split_row = QHBoxLayout()
         split_row.addWidget(self.split_check)
@@ -594,7 +599,6 @@ class CampaignsPage(QWidget):
         form.setColumnStretch(0, 3)
         form.setColumnStretch(1, 2)
         form.setColumnStretch(2, 3)
-        form.setRowMinimumHeight(2, 24)
         lay.addLayout(form)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
         self._on_preset_changed()
@@ -607,13 +611,18 @@ class CampaignsPage(QWidget):
         self.export_status.setWordWrap(True)
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(lambda: self.ctx.tasks.cancel("campaign-export"))
+        self.cancel_button.clicked.connect(self.cancel_export)
         self.export_button = QPushButton(icon("import"), self.tr("Export list…"))
         self.export_button.setProperty("primary", True)
         self.export_button.setMinimumHeight(32)
         self.export_button.setMinimumWidth(self.export_button.sizeHint().width() + 12)
         self.export_button.clicked.connect(self.choose_and_export)
+        self.open_folder_button = QPushButton(self.tr("Open folder"), objectName="LinkButton")
+        self.open_folder_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.open_folder_button.setVisible(False)
+        self.open_folder_button.clicked.connect(self.open_export_folder)
         row.addWidget(self.export_status, 1)
+        row.addWidget(self.open_folder_button)
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
         row.addWidget(self.export_button)
@@ -868,6 +877,7 @@ class CampaignsPage(QWidget):
         enc = self.tr("GSM-7 (no accents)") if info.encoding == GSM7 else self.tr("Unicode (UCS-2)")
         self.bubble_caption.setText(self.tr("{name}: {chars} characters · {enc} · {parts} SMS").format(
             name=self.rows[row].get("full_name") or self.tr("(no name)"), chars=info.chars, enc=enc, parts=info.parts))
+        self.bubble.setToolTip(self.bubble_caption.text())
 
     def _update_warnings(self) -> None:
         warnings = []
@@ -933,7 +943,7 @@ class CampaignsPage(QWidget):
         self.format_combo.setCurrentIndex(self.format_combo.findData(preset.phone_format))
 
     def _update_export_enabled(self) -> None:
-        busy = self.ctx.tasks.is_running("campaign-export")
+        busy = not self.cancel_button.isHidden()
         self.export_button.setEnabled(bool(self.rows) and not busy)
 
     def build_plan(self):
@@ -974,6 +984,7 @@ class CampaignsPage(QWidget):
         plan = self.build_plan()
         self.progress.setValue(0)
         self.progress.setVisible(True)
+        self.open_folder_button.setVisible(False)
         self.cancel_button.setVisible(True)
         self.export_button.setEnabled(False)
         self.export_status.setText(self.tr("Exporting…"))
@@ -982,6 +993,11 @@ class CampaignsPage(QWidget):
                                   on_result=self._on_exported, on_error=self._on_export_error,
                                   on_progress=lambda f, _t: self.progress.setValue(int(max(0.0, f) * 100)),
                                   on_finished=self._export_done)
+
+    def cancel_export(self) -> None:
+        self.ctx.tasks.cancel("campaign-export")
+        self._export_done()
+        self.export_status.setText(self.tr("Export cancelled: no file and no campaign were kept."))
 
     def _export_done(self) -> None:
         self.progress.setVisible(False)
@@ -993,8 +1009,16 @@ class CampaignsPage(QWidget):
         self.export_status.setText(self.tr("Export failed."))
         self.ctx.show_error(self, self.tr("Export SMS list"), exc)
 
+    def open_export_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if self.last_export and self.last_export["files"]:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.last_export["files"][0]).parent)))
+
     def _on_exported(self, result: dict) -> None:
         self.last_export = result
+        self.open_folder_button.setVisible(True)
         files = result["files"]
         where = Path(files[0]).name if len(files) == 1 else self.tr("{n} files").format(n=len(files))
         self.export_status.setText(self.tr("Exported {n} recipients to {where} (campaign #{id}).").format(

@@ -252,14 +252,17 @@ class DashboardPage(QWidget):
                                      self.tr("{share} of customers").format(share=format_percent(share, lang, 0))
                                      if n else "")
         self.cards["new_this_month"].set(format_count(h["new_this_month"], lang))
-        this, last = h["revenue_this_month"], h["revenue_last_month"]
+        # A month in progress is compared with the same days of last month, not the whole month.
+        this, last = h["revenue_this_month"], h.get("revenue_last_month_to_date", h["revenue_last_month"])
         note, tone = "", None
+        self.cards["revenue"].setToolTip(self.tr("Last month: {value}").format(
+            value=format_money(h["revenue_last_month"], lang)))
         if last:
             change = (this - last) / last
             sign = "+" if change >= 0 else "−"
-            note = self.tr("{change} vs last month").format(change=sign + format_percent(abs(change), lang, 0))
+            note = self.tr("{change} vs same days last month").format(
+                change=sign + format_percent(abs(change), lang, 1 if abs(change) < 0.1 else 0))
             tone = "up" if change >= 0 else "down"
-            self.cards["revenue"].setToolTip(self.tr("Last month: {value}").format(value=format_money(last, lang)))
         elif this:
             note = self.tr("No sales last month")
         self.cards["revenue"].set(format_money(this, lang), note, tone)
@@ -305,23 +308,50 @@ class DashboardPage(QWidget):
         self.status.setVisible(bool(text))
 
 
-def screenshots(ctx, window, out_dir):
-    """Extra README pictures: the dashboard scrolled to the lower charts."""
+def _wait(predicate, seconds: float = 120) -> None:
     import time
 
     from PySide6.QtWidgets import QApplication
 
-    page = window.pages.get("dashboard")
-    if page is None:
-        return []
-    deadline = time.monotonic() + 30
-    while not page.is_complete() and time.monotonic() < deadline:
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
         QApplication.processEvents()
         time.sleep(0.02)
-    QApplication.processEvents()
-    page.scroll.verticalScrollBar().setValue(page.scroll.verticalScrollBar().maximum())
-    QApplication.processEvents()
-    path = Path(out_dir) / "dashboard-charts.png"
-    window.grab().save(str(path))
-    page.scroll.verticalScrollBar().setValue(0)
-    return [path]
+    for _ in range(10):
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def screenshots(ctx, window, out_dir):
+    """Extra README pictures: the lower dashboard charts, and a segment's analytics (at-risk template)."""
+    page = window.pages.get("dashboard")
+    written = []
+    if page is not None:
+        _wait(page.is_complete)
+        bar = page.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        _wait(lambda: True, 0)
+        path = Path(out_dir) / "dashboard-charts.png"
+        window.grab().save(str(path))
+        written.append(path)
+        bar.setValue(0)
+    try:
+        from loyalty_desktop.segments.templates import TEMPLATES
+    except ImportError:
+        return written
+    from loyalty_desktop.ui.widgets.segment_analytics import SegmentAnalyticsWidget
+
+    tpl = TEMPLATES["at_risk"]
+    widget = SegmentAnalyticsWidget(ctx)
+    widget.setObjectName("SegmentAnalyticsShot")
+    widget.setStyleSheet("#SegmentAnalyticsShot { background: #F5F7F8; }")
+    widget.resize(window.width() - 210, window.height() - 50)
+    widget.show()
+    widget.set_rule(tpl.rule, tpl.name_vi if figure_language() == "vi" else tpl.name_en)
+    _wait(widget.is_complete)
+    path = Path(out_dir) / "segment-analytics.png"
+    widget.grab().save(str(path))
+    written.append(path)
+    widget.close()
+    widget.deleteLater()
+    return written

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFrame, QGridLayout,
@@ -62,7 +62,8 @@ class ImportWizard(QDialog):
         self._task = None
         self.setWindowTitle(self.tr("Import from Excel"))
         self.setMinimumSize(980, 640)
-        self.setStyleSheet(style.QSS)
+        self.setStyleSheet(style.QSS + (
+            f'QPushButton[primary="true"]:disabled {{ background: #9CC9C3; border-color: #9CC9C3; color: white; }}'))
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
@@ -355,6 +356,8 @@ class ImportWizard(QDialog):
             return {"north": self.tr("North"), "central": self.tr("Central"), "south": self.tr("South")}.get(value, value)
         if key == "cancelled":
             return self.tr("Cancelled") if value else ""
+        if key in ("amount", "line_amount", "goods_total", "discount", "paid", "points") and value.lstrip("-").isdigit():
+            return _count(int(value))
         return value
 
     def _mapping_changed(self, _index: int = 0) -> None:
@@ -497,7 +500,8 @@ class ImportWizard(QDialog):
                                                       self.tr("Reason")])
         self.rejects_table.horizontalHeader().setStretchLastSection(True)
         self.rejects_table.setAlternatingRowColors(True)
-        lay.addWidget(self.rejects_table, 1)
+        lay.addWidget(self.rejects_table, 100)
+        lay.addStretch(1)  # keeps the counts at the top when there is no table
         row = QHBoxLayout()
         self.save_report_button = QPushButton(self.tr("Save report…"))
         row.addWidget(self.save_report_button)

@@ -211,7 +211,7 @@ class TagsPage(QWidget):
         side.setFixedWidth(330)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(14, 12, 14, 12)
-        sl.addWidget(QLabel(f"<b>{self.tr('Bulk tagging')}</b>"))
+        sl.addWidget(QLabel("<b>" + self.tr("Bulk tagging") + "</b>"))
         hint = QLabel(self.tr("Tag or untag everyone in a saved segment. You can undo it afterwards."),
                       objectName="Muted")
         hint.setWordWrap(True)
@@ -238,7 +238,7 @@ class TagsPage(QWidget):
         self.bulk_result.setWordWrap(True)
         sl.addWidget(self.bulk_result)
         sl.addSpacing(8)
-        sl.addWidget(QLabel(f"<b>{self.tr('Recent bulk operations')}</b>"))
+        sl.addWidget(QLabel("<b>" + self.tr("Recent bulk operations") + "</b>"))
         self.ops = QListWidget()
         sl.addWidget(self.ops, 1)
         self.undo_button = QPushButton(self.tr("Undo selected operation"))

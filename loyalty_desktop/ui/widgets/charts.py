@@ -218,6 +218,7 @@ class StatCard(QFrame):
         lay.setSpacing(2)
         self.value = QLabel("…")
         self.value.setObjectName("BigNumber")
+        self.value.setStyleSheet("font-size: 17pt;")  # "1.000.000" fits a sixth of a 1366-pixel window
         self.caption = QLabel(caption)
         self.caption.setObjectName("Muted")
         self.caption.setWordWrap(True)

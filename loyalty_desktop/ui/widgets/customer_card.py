@@ -548,8 +548,8 @@ class MergeDialog(QDialog):
         labels = {"full_name": self.tr("Name"), "phone": self.tr("Phone"), "gender": self.tr("Gender"),
                   "birth_date": self.tr("Birth date"), "email": self.tr("E-mail"), "address": self.tr("Address"),
                   "province": self.tr("Province"), "note": self.tr("Note"), "code": self.tr("Code")}
-        self.grid.addWidget(QLabel(f"<b>{self.tr('Keep')} #{a['id']}</b>"), 0, 1)
-        self.grid.addWidget(QLabel(f"<b>{self.tr('Merge in')} #{b['id']}</b>"), 0, 2)
+        self.grid.addWidget(QLabel("<b>" + self.tr("Keep #{id}").format(id=a["id"]) + "</b>"), 0, 1)
+        self.grid.addWidget(QLabel("<b>" + self.tr("Merge in #{id}").format(id=b["id"]) + "</b>"), 0, 2)
 
         def show(field, v):
             if v is None or v == "":

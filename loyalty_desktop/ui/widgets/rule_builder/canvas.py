@@ -81,29 +81,49 @@ class RuleCanvas(QScrollArea):
             self.choices_loader(field_id, callback)
 
     # ----- rendering
-    def rebuild(self) -> None:
+    def rebuild(self, full: bool = False) -> None:
+        """Make the widgets match the tree. Widgets of nodes that still exist are kept (moved to
+        their new place, refreshed); only new nodes get new widgets. ``full``: build everything anew
+        (also when the top group changed, e.g. after ``load``)."""
         scroll = self.verticalScrollBar().value()
         focus = QApplication.focusWidget()
         had_focus = focus is not None and (focus is self or self.isAncestorOf(focus))
-        self.rows.clear()
-        self.groups.clear()
         self._indicator = None
-        holder = QWidget()
-        holder.setObjectName("CanvasHolder")
-        lay = QVBoxLayout(holder)
-        lay.setContentsMargins(2, 2, 8, 8)
-        root = GroupBox(self, self.tree.root, 0)
-        self.groups[self.tree.root.id] = root
-        lay.addWidget(root)
-        lay.addStretch(1)
-        old = self.takeWidget()
-        if old is not None:
-            old.hide()
-            old.deleteLater()
-        self._holder = holder
-        self.setWidget(holder)
-        self.invalid = {}
-        for row in self.rows.values():
+        root_node = self.tree.root
+        old_rows, old_groups = self.rows, self.groups
+        self.rows, self.groups = {}, {}
+        reuse = not full and self._holder is not None and root_node.id in old_groups
+        if reuse:
+            root = old_groups[root_node.id]
+            root.sync()
+        else:
+            holder = QWidget()
+            holder.setObjectName("CanvasHolder")
+            lay = QVBoxLayout(holder)
+            lay.setContentsMargins(2, 2, 8, 8)
+            root = GroupBox(self, root_node, 0)
+            lay.addWidget(root)
+            lay.addStretch(1)
+            old_rows, old_groups = {}, {}
+        self.groups[root_node.id] = root
+        reused_rows: list[ConditionRow] = []
+        new_rows: list[ConditionRow] = []
+        self._fill(root_node, root, 0, old_rows, old_groups, reused_rows, new_rows)
+        for node_id, widget in list(old_rows.items()) + list(old_groups.items()):
+            if self.rows.get(node_id) is not widget and self.groups.get(node_id) is not widget:
+                widget.hide()
+                widget.deleteLater()
+        if not reuse:
+            old = self.takeWidget()
+            if old is not None:
+                old.hide()
+                old.deleteLater()
+            self._holder = holder
+            self.setWidget(holder)
+        self.invalid = {k: v for k, v in self.invalid.items() if k in self.rows}
+        for row in reused_rows:
+            row.sync()
+        for row in new_rows:
             self.validate_row(row)
         if self.selected_id not in self.tree:
             self.selected_id = None
@@ -119,6 +139,31 @@ class RuleCanvas(QScrollArea):
                 self.setFocus()
         self.validity_changed.emit()
         self.rebuilt.emit()
+
+    def _fill(self, group, box: GroupBox, depth: int, old_rows: dict, old_groups: dict,
+              reused_rows: list, new_rows: list) -> None:
+        widgets: list[QWidget] = []
+        for child in group.children:
+            if child.is_group:
+                sub = old_groups.get(child.id)
+                if sub is None:
+                    sub = GroupBox(self, child, depth + 1)
+                else:
+                    sub.set_depth(depth + 1)
+                    sub.sync()
+                self.groups[child.id] = sub
+                self._fill(child, sub, depth + 1, old_rows, old_groups, reused_rows, new_rows)
+                widgets.append(sub)
+            else:
+                row = old_rows.get(child.id)
+                if row is None or row.field_id != child.field:
+                    row = ConditionRow(self, child)
+                    new_rows.append(row)
+                else:
+                    reused_rows.append(row)
+                self.rows[child.id] = row
+                widgets.append(row)
+        box.set_children(widgets)
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "structure":

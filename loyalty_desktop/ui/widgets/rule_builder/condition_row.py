@@ -58,6 +58,7 @@ class ConditionRow(QFrame):
         super().__init__(parent)
         self.canvas = canvas
         self.node_id = cond.id
+        self.field_id = cond.field
         self.setObjectName("ConditionRow")
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

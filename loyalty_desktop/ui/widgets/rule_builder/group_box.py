@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from loyalty_desktop.segments.editing import Group
 from loyalty_desktop.ui import style
-from loyalty_desktop.ui.widgets.rule_builder.condition_row import ConditionRow
 from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, group_label
 from loyalty_desktop.ui.widgets.rule_builder.mime import decode, node_mime
 
@@ -116,15 +115,6 @@ class GroupBox(QFrame):
         self.body.setSpacing(5)
         self.body.setContentsMargins(6 if not self.is_root else 0, 0, 0, 0)
         lay.addLayout(self.body)
-        for child in group.children:
-            if child.is_group:
-                widget: QWidget = GroupBox(canvas, child, depth + 1)  # type: ignore[arg-type]
-                canvas.groups[child.id] = widget  # type: ignore[assignment]
-            else:
-                widget = ConditionRow(canvas, child)  # type: ignore[arg-type]
-                canvas.rows[child.id] = widget  # type: ignore[assignment]
-            self.body.addWidget(widget)
-            self.child_widgets.append(widget)
         self.placeholder = QLabel(self.tr("Drag a condition here from the list on the left, or use “+ Condition”"))
         self.placeholder.setObjectName("DropHint")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -133,10 +123,39 @@ class GroupBox(QFrame):
         self.body.addWidget(self.placeholder)
         self.sync()
 
+    def set_children(self, widgets: list[QWidget]) -> None:
+        """Show exactly ``widgets`` (rows and group boxes, reused or new) in this order."""
+        for w in self.child_widgets:
+            if w not in widgets:
+                self.body.removeWidget(w)
+        for i, w in enumerate(widgets):
+            if self.body.indexOf(w) != i:
+                if self.body.indexOf(w) >= 0:
+                    self.body.removeWidget(w)
+                self.body.insertWidget(i, w)
+            if w.isHidden() and self.isVisible():
+                w.show()
+        self.child_widgets = list(widgets)
+        self.placeholder.setVisible(not widgets)
+
+    def set_depth(self, depth: int) -> None:
+        if depth != self.depth:
+            self.depth = depth
+            self.setProperty("depth", str(min(depth, 3)))
+            self.style().unpolish(self)
+            self.style().polish(self)
+
     def _fields_menu(self) -> QMenu:
+        """Filled when first opened (building ~25 actions for every group box would slow edits)."""
+        menu = QMenu(self)
+        menu.aboutToShow.connect(lambda: self._fill_fields_menu(menu))
+        return menu
+
+    def _fill_fields_menu(self, menu: QMenu) -> None:
         from loyalty_desktop.segments.catalog import FIELDS, GROUPS
 
-        menu = QMenu(self)
+        if not menu.isEmpty():
+            return
         for group in GROUPS:
             specs = [s for s in FIELDS.values() if s.group == group[0]]
             if not specs:
@@ -145,7 +164,6 @@ class GroupBox(QFrame):
             for spec in specs:
                 act = sub.addAction(field_label(spec))
                 act.triggered.connect(lambda _=False, f=spec.id: self.canvas.add_field(f, self.node_id))
-        return menu
 
     def group(self) -> Group:
         node = self.canvas.tree.node(self.node_id)

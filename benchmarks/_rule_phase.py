@@ -101,7 +101,7 @@ def bench_phase(b, edits: int = 20, interval_ms: int = 40) -> None:
     print(f"  rule edit: {edits} edits {interval_ms} ms apart · final count on screen {after:.2f} s after the "
           f"last edit · shown {page.shown_count:,} · engine {engine:,} · {'MATCH' if ok else 'MISMATCH'}",
           flush=True)
-
+    page.tree.mark_clean()  # nothing to save: closing the window must not ask
 
 
 def rule_edit_phase(db, edits: int = 20, interval_ms: int = 40, timeout_s: float = 300.0, out=print) -> dict:

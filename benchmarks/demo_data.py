@@ -52,13 +52,17 @@ def main(argv=None) -> int:
     result = generate_demo(str(out), args.customers, args.purchases, seed=args.seed, progress=progress)
     wall = time.perf_counter() - t0
     sys.stderr.write("\n")
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kib = usage.ru_maxrss  # KiB on Linux
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     rows = result.customers + result.purchases + result.customer_tags
     figures = {
         "customers": result.customers,
         "purchases": result.purchases,
         "customer_tags": result.customer_tags,
         "wall_s": round(wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # on a shared machine, wall time lies
+        "load_avg_1min_at_end": None if load is None else round(load, 1),
         "rows_per_s": round(rows / wall),
         "purchases_per_s_insert_phase": round(result.purchases / max(1e-9, result.phases.get("purchases", 0))),
         "peak_memory_mib": round(peak_kib / 1024),

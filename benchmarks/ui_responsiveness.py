@@ -201,6 +201,8 @@ def _bulk_tag(b: Bench) -> None:
 
     start = time.perf_counter()
     page._run_bulk("tag", Selection(count=n, query=page.model.query), BULK_TAG)
+    if os.environ.get("BENCH_STALLS"):
+        print("bulk started", flush=True)
     b.wait_until(lambda: page.undo_button.isVisible(), timeout_s=600)
     tag_s = time.perf_counter() - start
     op = page._last_op

@@ -12,6 +12,8 @@ How each expected value was checked by hand:
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loyalty_desktop.campaigns.sms import (
     GSM7,
@@ -106,3 +108,32 @@ def test_counter_totals_and_cost():
     assert (t.messages, t.total_parts, t.max_parts, t.estimated_cost) == (3, 4, 2, 4 * 350)
     assert t.encoding == UCS2 and t.ucs2_messages == 1 and t.longest == "A" * 161
     assert LengthCounter(350).totals().encoding is None
+
+
+def _reference_parts(text: str) -> tuple[str, int, int]:
+    """Slow, obvious reference: list every character's width and split greedily."""
+    text = unicodedata.normalize("NFC", text)
+    gsm = all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)
+    widths = [(2 if ch in GSM7_EXTENSION else 1) if gsm else (2 if ord(ch) > 0xFFFF else 1) for ch in text]
+    single, multi = (160, 153) if gsm else (70, 67)
+    total = sum(widths)
+    if total == 0:
+        return (GSM7 if gsm else UCS2), 0, 0
+    if total <= single:
+        return (GSM7 if gsm else UCS2), total, 1
+    parts, used = 1, 0
+    for w in widths:
+        if used + w > multi:
+            parts, used = parts + 1, 0
+        used += w
+    return (GSM7 if gsm else UCS2), total, parts
+
+
+ALPHABET = st.sampled_from(list("Aa9 .,!?@£$_é") + list("€{}[]~^|\\") + list("ăâđêôơưạảấ") + ["😀", "\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=400).map("".join))
+def test_fast_counting_matches_the_reference(text):
+    info = sms_info(text)
+    assert (info.encoding, info.units, info.parts) == _reference_parts(text)

@@ -229,7 +229,8 @@ def test_report_saves_as_xlsx(db, samples, tmp_path):
 
 
 def test_mapping_file_and_saved_mapping(db, tmp_path):
-    path = xlsx(tmp_path / "odd.xlsx", [["Khách", "Liên lạc", "Sinh"], ["An", "0912345678", "02/03/1990"]])
+    path = xlsx(tmp_path / "odd.xlsx", [["Danh sách khách quen", "tháng 11"], [], ["Khách", "Liên lạc", "Sinh"],
+                                        ["An", "0912345678", "02/03/1990"]])
     mapping = {"version": 1, "kind": "customers", "columns": {"Khách": "name", "Liên lạc": "phone", "Sinh": "birth_date"}}
     report = run_import(db, path, "customers", ImportOptions(mapping=mapping, save_mapping=True))
     assert report.created == 1 and report.preset == "mapping"
@@ -330,3 +331,19 @@ def test_chunked_purchase_normalisation_matches_row_by_row(samples, tmp_path):
         one = [purchase_record(norm, n, r, []) for n, r in rows]
         many = purchase_records(Normalizer(plan), rows, [])
         assert [(rec, rej) for _, rec, rej in many] == one
+
+
+def test_cli_mapping_file_save_mapping_and_sheet(db_path, tmp_path, capsys):
+    path = xlsx(tmp_path / "m.xlsx", [["Khách", "Liên lạc", "Quê"], ["Chú Tư", "0912.345.678", "Sài Gòn"]], sheet="Data")
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps({"version": 1, "kind": "customers",
+                                   "columns": {"Khách": "name", "Liên lạc": "phone", "Quê": "province"}},
+                                  ensure_ascii=False), encoding="utf-8")
+    code = cli_main(["--db", str(db_path), "import", "customers", str(path), "--mapping", str(mapping), "--sheet",
+                     "Data", "--save-mapping", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["created"] == 1 and out["columns"] == {"Khách": "name", "Liên lạc": "phone", "Quê": "province"}
+    # Next time the same columns are recognised without --mapping.
+    code = cli_main(["--db", str(db_path), "import", "customers", str(path), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["unchanged"] == 1 and out["rejected"] == 0

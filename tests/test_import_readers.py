@@ -297,3 +297,47 @@ def test_bad_mapping_file(db, tmp_path, samples):
         run_import(db, samples / "customers_old.xls", "customers",
                    ImportOptions(mapping=json.loads('{"columns": {"Di động": "telephone"}}')))
     assert counts(db) == (0, 0, 0)
+
+
+def write_ods(path, rows):
+    """A minimal OpenDocument spreadsheet (what LibreOffice writes, reduced to the essentials)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(v):
+        if isinstance(v, (int, float)):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Khách">{body}</table:table>'
+        '</office:spreadsheet></office:body></office:document-content>'
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '</manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_ods_file(db, tmp_path):
+    path = write_ods(tmp_path / "khach.ods", [["Họ tên", "Điện thoại", "Tỉnh"], ["Lê Thị Hoa", 912345678, "Huế"]])
+    wb = open_workbook(path)
+    assert wb.format == "ods" and wb.sheet_names == ["Khách"]
+    report = run_import(db, path, "customers")
+    assert (report.rows, report.created, report.rejected) == (1, 1, 0)
+    with db.connect() as conn:
+        phone, name = conn.execute(select(Customer.__table__.c.phone, Customer.__table__.c.full_name)).one()
+    assert (phone, name) == ("+84912345678", "Lê Thị Hoa")  # the number lost its 0 as a float cell

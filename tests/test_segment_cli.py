@@ -79,7 +79,7 @@ def test_count_list_save_show_explain(shop, db, tmp_path, capsys):
         outside = conn.execute(select(c.c.phone).where(c.c.id.not_in(expected)).limit(1)).scalar()
     if inside:
         code, out, _ = run(capsys, "--db", str(shop), "segment", "explain", inside, "--segment", "Nữ đã mua")
-        assert code == 0 and "THUỘC phân khúc" in out and "✓ Giới tính bằng female" in out
+        assert code == 0 and "THUỘC phân khúc" in out and "✓ Giới tính bằng Nữ  [giá trị: Nữ]" in out
     code, out, _ = run(capsys, "--db", str(shop), "segment", "explain", outside, "--rules", f, "--json")
     tree = json.loads(out)
     assert tree["passed"] is False and tree["sql_passed"] is False and len(tree["children"]) == 2

@@ -124,3 +124,34 @@ def test_rfm_scores_are_quintiles(shop_db):
             assert min(r.rfm_m for r in buyers) == 1 and max(r.rfm_m for r in buyers) >= 4
         finally:
             trans.rollback()
+
+
+def test_tag_driven_rules_match_reference(shop_db):
+    """Rules made only of id tests with a top-level "has tag X" are read from customer_tag: same result."""
+    from loyalty_desktop.segments.testing import random_condition
+
+    rng = random.Random(21)
+    today = date(2026, 11, 23)
+    id_only = {"tag", "tag_group", "category", "channel"}
+    with shop_db.connect() as conn:
+        trans = conn.begin()
+        try:
+            fill_random_shop(conn, rng, today, n_customers=80)
+            ds = load_dataset(conn)
+            for _ in range(150):
+                conds = []
+                while len(conds) < rng.randint(0, 3):
+                    cand = random_condition(rng, today)
+                    if cand["field"] in id_only and "window" not in cand:
+                        conds.append(rng.choice([cand, {"not": cand}, {"any": [cand]}]))
+                tag = rng.choice(["Bạc", "vang", "Khách sỉ", "Không tồn tại"])
+                rule = {"all": conds[:1] + [{"field": "tag", "op": "has", "value": tag}] + conds[1:]}
+                parts = runner.compile_for(conn, rule, today)
+                assert parts.from_clause.name == "drv"
+                expected = matching_ids(ds, rule, today)
+                assert runner.ids(conn, rule, today=today) == expected, rule
+                assert runner.count(conn, rule, today=today) == len(expected)
+                page = runner.page(conn, rule, sort="name", limit=1000, today=today)
+                assert sorted(r["id"] for r in page.rows) == expected
+        finally:
+            trans.rollback()

@@ -342,9 +342,9 @@ def rfm_grid(conn: Connection, scope: Scope) -> dict:
 def geography(conn: Connection, scope: Scope, top: int = TOP_PROVINCES) -> dict:
     """Customers and period revenue by province (top N by customers) and by region."""
     member = _in_scope(c.c.id, scope)
-    counts = conn.execute(
-        select(c.c.province, c.c.region, func.count()).where(_where(member)).group_by(c.c.province, c.c.region)
-    ).all()
+    # Two narrow index scans (province; region) instead of reading every customer row.
+    by_province = conn.execute(select(c.c.province, func.count()).where(_where(member)).group_by(c.c.province)).all()
+    by_region = conn.execute(select(c.c.region, func.count()).where(_where(member)).group_by(c.c.region)).all()
     col = _period_revenue_column(scope, conn)
     if col is not None:
         rev_q = (
@@ -365,11 +365,12 @@ def geography(conn: Connection, scope: Scope, top: int = TOP_PROVINCES) -> dict:
     provinces: dict[str, dict] = {}
     regions = {r: {"region": r, "customers": 0, "revenue": 0} for r in REGIONS}
     unknown = {"customers": 0, "revenue": 0}
-    for prov, reg, n in counts:
+    for prov, n in by_province:
         if prov:
             provinces.setdefault(prov, {"province": prov, "customers": 0, "revenue": 0})["customers"] += int(n)
         else:
             unknown["customers"] += int(n)
+    for reg, n in by_region:
         if reg in regions:
             regions[reg]["customers"] += int(n)
     for prov, reg, amount in revenue:
@@ -430,28 +431,30 @@ def monthly(conn: Connection, scope: Scope, months: int = MONTHS) -> dict:
     Split by who bought: **new** (the customer's first purchase ever was in that month), **returning**
     (bought before), and walk-in sales (no customer; revenue only, all-customer scope only).
 
-    Three statements, none joining every purchase to its customer: (1) one pass over the period's
-    purchases per month: revenue, walk-in revenue, distinct buyers, orders; (2) new buyers per month
+    No statement joins every purchase to its customer: (1) per month, one range of the covering time
+    index: revenue, walk-in revenue, orders, distinct buyers; (2) new buyers per month
     straight from ``customer_stats.first_purchase_at``; (3) the new buyers' spending in their first month,
     reading only their purchases through the (customer, time) index. Returning = all − new.
     """
     first = add_months(month_start(scope.today), -(months - 1))
     lo = _day_start(first)
     hi = _day_start(add_months(month_start(scope.today), 1))
-    when = _scan_time(conn, lo, hi)
-    m = _month_expr(p.c.purchased_at, conn).label("m")
-    counted = [p.c.cancelled.is_(False), when >= lo, when < hi]
-    if scope.members is not None:
-        counted.append(p.c.customer_id.in_(scope.members))
-    totals = conn.execute(
-        select(
-            m,
-            func.coalesce(func.sum(case((p.c.customer_id.is_not(None), p.c.amount), else_=0)), 0),
-            func.coalesce(func.sum(case((p.c.customer_id.is_(None), p.c.amount), else_=0)), 0),
-            func.count(func.distinct(p.c.customer_id)),
-            func.count(),
-        ).where(and_(*counted)).group_by(m)
-    ).all()
+    # One statement per month, each a range of the covering index (purchased_at, cancelled, customer_id,
+    # amount): small DISTINCT b-trees and no per-row date formatting (3.7 s vs 5–8 s for one GROUP BY).
+    found = {}
+    for i in range(months):
+        a, b = _day_start(add_months(first, i)), _day_start(add_months(first, i + 1))
+        counted = [p.c.cancelled.is_(False), p.c.purchased_at >= a, p.c.purchased_at < b]
+        if scope.members is not None:
+            counted.append(p.c.customer_id.in_(scope.members))
+        found[a.strftime("%Y-%m")] = conn.execute(
+            select(
+                func.coalesce(func.sum(case((p.c.customer_id.is_not(None), p.c.amount), else_=0)), 0),
+                func.coalesce(func.sum(case((p.c.customer_id.is_(None), p.c.amount), else_=0)), 0),
+                func.count(),
+                func.count(func.distinct(p.c.customer_id)),
+            ).where(and_(*counted))
+        ).one()
     fm = _month_expr(s.c.first_purchase_at, conn).label("fm")
     newcomers = [s.c.first_purchase_at >= lo, s.c.first_purchase_at < hi]
     if scope.members is not None:
@@ -466,11 +469,10 @@ def monthly(conn: Connection, scope: Scope, months: int = MONTHS) -> dict:
         .where(and_(*newcomers, p.c.cancelled.is_(False)))
         .group_by(pm)
     ).all())
-    found = {row[0]: row[1:] for row in totals}
     rows = []
     for i in range(months):
         key = add_months(first, i).strftime("%Y-%m")
-        customer_rev, walk_in, buyers, orders = (int(x or 0) for x in found.get(key, (0, 0, 0, 0)))
+        customer_rev, walk_in, orders, buyers = (int(x or 0) for x in found.get(key, (0, 0, 0, 0)))
         rn = int(new_revenue.get(key) or 0)
         an = int(new_counts.get(key) or 0)
         rows.append({"month": key, "revenue_new": rn, "revenue_returning": customer_rev - rn,
@@ -486,33 +488,21 @@ def _next_month_start(col, conn: Connection):
     return func.date_trunc("month", col) + text("interval '1 month'")
 
 
-def _scan_time(conn: Connection, lo: datetime | None, hi: datetime | None):
-    """``purchase.purchased_at`` — or, when the period covers much of the sales history, the same value
-    wrapped so SQLite reads the table in order instead of the time index plus one random row lookup per
-    purchase (3–5× faster for a year out of three)."""
-    if conn.dialect.name != "sqlite":
-        return p.c.purchased_at
-    first, last = conn.execute(select(func.min(p.c.purchased_at), func.max(p.c.purchased_at))).one()
-    if first is None or last is None:
-        return p.c.purchased_at
-    if isinstance(first, str):  # raw text from SQLite in some paths
-        first, last = datetime.fromisoformat(first), datetime.fromisoformat(last)
-    span = (last - first).total_seconds() or 1.0
-    a = max(lo, first) if lo else first
-    b = min(hi, last) if hi else last
-    share = max(0.0, (b - a).total_seconds()) / span
-    if share > 0.2:
-        return func.coalesce(p.c.purchased_at, p.c.purchased_at)
-    return p.c.purchased_at
-
-
 # ------------------------------------------------------------------------------- category / channel
 def sales(conn: Connection, scope: Scope) -> dict:
-    """Period revenue and orders by product category and by sales channel ("" = not recorded).
+    """Period revenue and orders by product category and by sales channel ("" = not recorded)."""
+    return {"categories": _by_column(conn, scope, p.c.category), "channels": _by_column(conn, scope, p.c.channel)}
 
-    One pass over the period's purchases grouped by (category, channel), then folded both ways."""
+
+def _by_column(conn: Connection, scope: Scope, col) -> list[dict]:
+    """Grouped by ``col`` reading only its covering index (col, cancelled, customer_id, purchased_at,
+    amount), in index order. The time bounds are written so SQLite does not pick the time index instead:
+    that one would need a table lookup per purchase for the category (10× slower at 10M purchases)."""
     start, end = scope.period_bounds()
-    when = _scan_time(conn, start, end)
+    when = p.c.purchased_at
+    if conn.dialect.name == "sqlite" and scope.members is None:
+        # (For a segment, the planner drives by its members through the (customer, time) index instead.)
+        when = func.coalesce(p.c.purchased_at, p.c.purchased_at)
     conds = [p.c.cancelled.is_(False)]
     if start is not None:
         conds.append(when >= start)
@@ -520,24 +510,14 @@ def sales(conn: Connection, scope: Scope) -> dict:
         conds.append(when < end)
     if scope.members is not None:
         conds.append(p.c.customer_id.in_(scope.members))
-    q = (
-        select(p.c.category, p.c.channel, func.coalesce(func.sum(p.c.amount), 0), func.count())
-        .where(and_(*conds))
-        .group_by(p.c.category, p.c.channel)
-    )
-    by_cat: dict[str, list[int]] = {}
-    by_chan: dict[str, list[int]] = {}
-    for cat, chan, amount, n in conn.execute(q):
-        for table, name in ((by_cat, cat or ""), (by_chan, chan or "")):
-            acc = table.setdefault(name, [0, 0])
-            acc[0] += int(amount)
-            acc[1] += int(n)
-
-    def ranked(table):
-        rows = [{"name": k, "revenue": v[0], "orders": v[1]} for k, v in table.items()]
-        return sorted(rows, key=lambda r: (-r["revenue"], r["name"]))
-
-    return {"categories": ranked(by_cat), "channels": ranked(by_chan)}
+    q = select(col, func.coalesce(func.sum(p.c.amount), 0), func.count()).where(and_(*conds)).group_by(col)
+    table: dict[str, list[int]] = {}
+    for name, amount, n in conn.execute(q):
+        acc = table.setdefault(name or "", [0, 0])
+        acc[0] += int(amount)
+        acc[1] += int(n)
+    rows = [{"name": k, "revenue": v[0], "orders": v[1]} for k, v in table.items()]
+    return sorted(rows, key=lambda r: (-r["revenue"], r["name"]))
 
 
 def categories(conn: Connection, scope: Scope) -> dict:

@@ -7,6 +7,7 @@ does the same work and rolls back at the end, so its counts are exact.
 
 from __future__ import annotations
 
+import gc
 import json
 import time as _time
 from dataclasses import dataclass, field
@@ -89,12 +90,19 @@ def _plan(wb: Workbook, kind: str, sheet: str | int | None, mapping_obj: dict | 
     data = wb.read(name)
     if not any(not is_empty(v) for row in data.head for v in row):
         raise UserError(f"The sheet {name!r} is empty.")
-    hi = mp.find_header_row(data.head, kind)
+    # Headers of the user's mapping (or of saved mappings) also identify the header row.
+    extra: set[str] = set()
+    candidates = [mapping_obj] if mapping_obj is not None else (
+        [m for k, m in mp.saved_mappings(conn).items() if k.startswith(kind + ":")] if conn is not None else [])
+    for obj in candidates:
+        columns = obj.get("columns", obj) if isinstance(obj, dict) else None
+        if isinstance(columns, dict):
+            extra |= {mp.header_key(h) for h in columns if not str(h).isdigit() and len(str(h)) > 2}
+    hi = mp.find_header_row(data.head, kind, extra=extra)
     headers = [cell_text(v) for v in data.head[hi]]
     preset = mp.detect_preset(headers, kind)
     if mapping_obj is not None:
         mapping = mp.mapping_from_json(mapping_obj, headers, kind)
-        preset_id = "mapping"
     else:
         saved = mp.find_saved_mapping(conn, headers, kind) if conn is not None else None
         if saved is not None:
@@ -156,10 +164,8 @@ def preview(path: str | Path, kind: str, sheet: str | int | None = None, mapping
             if all(is_empty(v) for v in row):
                 continue
             body.append((data.first_row + i, row))
-            if len(body) >= rows:
-                break
-        pv.raw_rows = [[cell_text(v) for v in row] for _, row in body]
         if pv.missing_required:
+            pv.raw_rows = [[cell_text(v) for v in row] for _, row in body[:rows]]
             return pv
         try:
             norm = Normalizer(plan)
@@ -173,13 +179,19 @@ def preview(path: str | Path, kind: str, sheet: str | int | None = None, mapping
                 warnings: list[RowProblem] = []
                 rec, reject = customer_record(norm, rowno, row, warnings)
                 converted.append((rec, reject, warnings))
+        shown: list[tuple[list, PreviewRow]] = []
         for (rowno, row), (rec, reject, warnings) in zip(body, converted):
             if reject is not None and looks_like_footer(row):
                 continue
             problems = ([reject] if reject else []) + warnings
             if rec and rec.get("phone_problem"):
                 problems.append(rec["phone_problem"])
-            pv.rows.append(PreviewRow(rowno, _display(rec) if rec else {}, problems, reject is not None))
+            item = PreviewRow(rowno, _display(rec) if rec else {}, problems, reject is not None)
+            # The first rows, then (further down the first screenful of the file) rows with problems.
+            if len(shown) < rows or (problems and len(shown) < 2 * rows):
+                shown.append((row, item))
+        pv.rows = [item for _, item in shown]
+        pv.raw_rows = [[cell_text(v) for v in row] for row, _ in shown]
         return pv
     finally:
         wb.close()
@@ -239,6 +251,10 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
     tick = _Progress(progress, cancelled)
     tick(0.0, "Reading the file")
     wb = open_workbook(path)
+    # Millions of small dicts/tuples and no reference cycles: the cyclic GC would rescan them again and
+    # again (a 1M-row sales file spent more time in gc than in normalising). Paused for the import.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         with db.connect() as conn:
             trans = conn.begin()
@@ -293,6 +309,8 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
                     raw.set_progress_handler(None, 0)
     finally:
         wb.close()
+        if gc_was_enabled:
+            gc.enable()
     report.seconds = _time.perf_counter() - started
     now = _time.perf_counter()
     tick.timings[tick._phase] = tick.timings.get(tick._phase, 0.0) + now - tick._since
@@ -307,7 +325,7 @@ def _data_rows(data: SheetData, plan: mp.ColumnPlan, tick: _Progress, share: flo
     for i, row in enumerate(data.iter_rows()):
         if i <= plan.header_index:
             continue
-        if i % every == 0:
+        if i % every == 0 or i == plan.header_index + 1:
             tick(share * i / total, "Reading rows")
         if not any(row):  # None, "" (and 0.0) only
             continue
@@ -445,7 +463,7 @@ def _customer_row(rec: dict, now: datetime) -> dict:
 BULK_THRESHOLD = 2000  # new customers from which the search-index triggers are suspended
 
 
-def _insert_customers(conn, records: list[dict], now: datetime, today: date) -> dict[str, int]:
+def _insert_customers(conn, records: list[dict], now: datetime, today: date, tick=None) -> dict[str, int]:
     """Insert new customers (and their zero stats rows); returns phone -> id.
 
     Big batches suspend the FTS search-index triggers (``loyalty_desktop.search_index``) and index the
@@ -466,6 +484,8 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date) -> 
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     for batch in _chunks(rows, WRITE_BATCH):
         conn.execute(insert(c), batch)
+    if tick is not None:
+        tick(0.76, "Indexing for search")
     if bulk:
         conn.execute(text(search_index.FILL + " WHERE id > :m"), {"m": max_before})
         for sql in search_index.TRIGGERS.values():
@@ -474,6 +494,8 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date) -> 
         ids[row.phone] = row.id
     # Every customer has one stats row: the new ones start at zero (set-based: they are exactly id > max).
     s = CustomerStats.__table__
+    if tick is not None:
+        tick(0.8, "Creating statistics rows")
     conn.execute(insert(s).from_select(["customer_id", "as_of"],
                                        select(c.c.id, literal(today, type_=s.c.as_of.type)).where(c.c.id > max_before)))
     return ids
@@ -526,7 +548,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
         if changes:
             updates.append((ex["id"], changes))
     tick(0.7, "Writing customers")
-    new_ids = _insert_customers(conn, new_records, now, today)
+    new_ids = _insert_customers(conn, new_records, now, today, tick)
     _apply_updates(conn, updates, now)
     tick(0.85, "Writing tags")
     tagged: dict[int, list[str]] = {}

@@ -238,26 +238,27 @@ def _cell_text(v: Any) -> str:
     return str(v).strip()
 
 
-def header_score(row: list[Any], kind: str) -> int:
-    """How many cells of ``row`` look like a known header of this kind."""
+def header_score(row: list[Any], kind: str, extra: set[str] | frozenset = frozenset()) -> int:
+    """How many cells of ``row`` look like a known header of this kind (or one of ``extra``)."""
     table = _SYNONYMS[kind]
     hits = 0
     for v in row:
         if not isinstance(v, str) or not v.strip():
             continue
         key = header_key(v)
-        if key in table or any(p.columns.get(key, "x") != "x" for p in PRESETS if p.kind == kind):
+        if key in table or key in extra or any(p.columns.get(key, "x") != "x" for p in PRESETS if p.kind == kind):
             hits += 1
     return hits
 
 
-def find_header_row(rows: list[list[Any]], kind: str, scan: int = 30) -> int:
+def find_header_row(rows: list[list[Any]], kind: str, scan: int = 30, extra: set[str] | frozenset = frozenset()) -> int:
     """Index of the header row among the first ``scan`` rows: the row with the most known headers
-    (title rows, blank rows and merged titles match few or none). Falls back to the first row with at
-    least two text cells. Raises ``InvalidInput`` when the file has no row at all."""
+    (title rows, blank rows and merged titles match few or none); ``extra`` are the (folded) headers of a
+    user's mapping. Falls back to the first row with at least two text cells. Raises ``InvalidInput``
+    when the file has no row at all."""
     best, best_hits = -1, 0
     for i, row in enumerate(rows[:scan]):
-        hits = header_score(row, kind)
+        hits = header_score(row, kind, extra)
         if hits > best_hits:
             best, best_hits = i, hits
     if best >= 0 and best_hits >= 1:

@@ -488,6 +488,20 @@ class Compiled:
         return select(func.count()).select_from(self.from_clause).where(self.where)
 
 
+def _tag_driver(node: Node):
+    """(the top-level positive "tag has X" condition, the rest of the rule) or None."""
+    def is_has(n) -> bool:
+        return isinstance(n, Condition) and n.field == "tag" and n.op == "has"
+
+    if is_has(node):
+        return node, All(all=[])
+    if isinstance(node, All):
+        for i, child in enumerate(node.all):
+            if is_has(child):
+                return child, All(all=node.all[:i] + node.all[i + 1:])
+    return None
+
+
 def compile_parts(node, today: date | None = None, *, windows_current: bool = False,
                   resolve_segment: Callable[[str], SegmentRef | None] | None = None) -> Compiled:
     """Where-clause and FROM for the rule. A rule that reads only customer_stats (and ids) runs on
@@ -496,6 +510,16 @@ def compile_parts(node, today: date | None = None, *, windows_current: bool = Fa
     kw = dict(today=today or date.today(), windows_current=windows_current, resolve_segment=resolve_segment)
     ctx = CompileContext(**kw)
     where = compile_where(node, ctx)
+    if not ctx.uses_stats and not ctx.uses_customer:
+        driver = _tag_driver(node)
+        if driver is not None:
+            # Rules made only of id tests (tags, purchases, segments) with a top-level "has tag X": read
+            # that tag's customer_tag entries instead of looking up every member in the customer table.
+            tag_cond, rest = driver
+            drv = ct.alias("drv")
+            ctx = CompileContext(**kw, id_col=drv.c.customer_id)
+            where = and_(drv.c.tag_id.in_(_tag_ids([tag_cond.value])), compile_where(rest, ctx))
+            return Compiled(where=where, from_clause=drv, uses_stats=False, id_col=drv.c.customer_id)
     if ctx.uses_stats and not ctx.uses_customer:
         ctx = CompileContext(**kw, id_col=s.c.customer_id)
         where = compile_where(node, ctx)

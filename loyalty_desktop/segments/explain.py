@@ -78,6 +78,10 @@ def _fmt_value(field_id: str, v: Any) -> str:
     if isinstance(v, date):
         return v.strftime("%d/%m/%Y")
     spec = FIELDS.get(field_id)
+    if spec is not None and isinstance(spec.choices, list) and not isinstance(v, bool):
+        for value, label_vi, _label_en in spec.choices:
+            if value == v and not isinstance(value, bool):
+                return label_vi
     if spec is not None and spec.type == "money" and isinstance(v, (int, float)):
         return f"{int(v):,}".replace(",", ".") + " ₫"
     return str(v)

@@ -222,7 +222,10 @@ def page(conn: Connection, node, sort: str = "name", after: tuple | None = None,
     col, _ = SORTS[sort]
     parts = compile_for(conn, node, today)
     # page rows always show stats, so always join (every customer has exactly one stats row)
-    from_clause = c.join(s, s.c.customer_id == c.c.id)
+    if parts.id_col is c.c.id or parts.from_clause is s:
+        from_clause = c.join(s, s.c.customer_id == c.c.id)
+    else:  # the rule is driven by another table (customer_tag for "has tag X")
+        from_clause = parts.from_clause.join(c, c.c.id == parts.id_col).join(s, s.c.customer_id == c.c.id)
     stmt = select(*PAGE_COLUMNS).select_from(from_clause).where(parts.where)
     if after is not None:
         stmt = stmt.where(_keyset(col, descending, tuple(after)))

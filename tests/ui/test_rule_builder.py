@@ -527,3 +527,30 @@ def test_analysis_tab_embeds_segment_analytics(qtbot, page):
     page.tabs.setCurrentIndex(0)
     ctx = page.ctx
     qtbot.waitUntil(lambda: ctx.tasks.running_count == 0, timeout=30000)
+
+
+def test_multi_select_loads_choices_in_a_worker_and_searches(qtbot, page, ctx):
+    canvas = page.canvas
+    cid = canvas.add_field("province")
+    row = canvas.rows[cid]
+    assert cid in canvas.invalid  # nothing chosen yet
+    editor = row.editor
+    editor.open_popup()
+    popup = editor.popup
+    qtbot.waitUntil(lambda: popup.list.count() > 30, timeout=10000)  # the 34 provinces, from choices_for
+    popup.search.setText("ho chi")  # accents not needed
+    visible = [popup.list.item(i) for i in range(popup.list.count()) if not popup.list.item(i).isHidden()]
+    assert len(visible) == 1 and "Hồ Chí Minh" in visible[0].text()
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)  # Enter ticks the only match
+    popup.search.setText("ha noi")
+    qtbot.keyClick(popup.search, Qt.Key.Key_Return)
+    popup.hide()
+    value = canvas.tree.node(cid).value
+    assert len(value) == 2 and any("Hồ Chí Minh" in v for v in value) and "Hà Nội" in value
+    assert cid not in canvas.invalid and "Hà Nội" in editor.button.text()
+    # money: "2m" is accepted like "2tr"
+    mid = canvas.add_field("avg_order_value")
+    type_into(qtbot, canvas.rows[mid].editor.edit, "2m")
+    assert canvas.tree.node(mid).value == 2_000_000 and canvas.rows[mid].editor.edit.text() == "2.000.000 ₫"
+    wait_counted(qtbot, page)
+    assert page.shown_count == engine_count(ctx, page.tree.to_json())

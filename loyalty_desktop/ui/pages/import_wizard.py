@@ -261,9 +261,8 @@ class ImportWizard(QDialog):
         table.setColumnCount(len(headers))
         table.setRowCount(1 + len(pv.raw_rows))
         table.setHorizontalHeaderLabels([h or self.tr("(no title)") for h in headers])
-        table.setVerticalHeaderLabels([self.tr("Import as")] + [str(r.row) if i < len(pv.rows) else ""
-                                                                for i, r in enumerate(pv.rows)]
-                                      + [""] * max(0, len(pv.raw_rows) - len(pv.rows)))
+        numbers = [str(r.row) for r in pv.rows] if len(pv.rows) == len(pv.raw_rows) else [""] * len(pv.raw_rows)
+        table.setVerticalHeaderLabels([self.tr("Import as")] + numbers)
         self._combos: list[QComboBox] = []
         fields = list(pv.fields)
         for col in range(len(headers)):
@@ -292,6 +291,9 @@ class ImportWizard(QDialog):
             info.append(self.tr("Recognised: {name}.").format(name=pv.preset_label))
         info.append(self.tr("Header on row {row}; about {rows} rows to import.").format(
             row=pv.header_row, rows=_count(pv.estimated_rows)))
+        bad = sum(1 for r in pv.rows if r.problems)
+        if bad and not pv.missing_required:
+            info.append(self.tr("{count} of the rows below have problems (in red).").format(count=bad))
         if pv.missing_required:
             names = ", ".join(self._field_label(f) for f in pv.missing_required if f in pv.fields) or \
                 ", ".join(pv.missing_required)
@@ -347,6 +349,7 @@ class ImportWizard(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         for c in range(len(columns) - 1):
             table.setColumnWidth(c, 130)
+        table.setColumnWidth(len(columns) - 1, 320)
 
     def _value_text(self, key: str, value: str) -> str:
         """Enumerations in the interface language (the core keeps ids: male, north, …)."""
@@ -443,6 +446,8 @@ class ImportWizard(QDialog):
             "Reading rows": self.tr("Reading rows"),
             "Matching existing customers": self.tr("Matching existing customers"),
             "Writing customers": self.tr("Writing customers"),
+            "Indexing for search": self.tr("Indexing for search"),
+            "Creating statistics rows": self.tr("Creating statistics rows"),
             "Writing tags": self.tr("Writing tags"),
             "Updating statistics": self.tr("Updating statistics"),
             "Looking for invoices already imported": self.tr("Looking for invoices already imported"),

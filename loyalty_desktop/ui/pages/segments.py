@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
-from datetime import datetime
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -40,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loyalty_desktop.errors import InvalidInput, UserError
+from loyalty_desktop.errors import UserError
 from loyalty_desktop.segments.editing import Change, RuleTree
 from loyalty_desktop.ui import style
 from loyalty_desktop.ui.format import (  # noqa: F401 (imported here: first use must not stall the UI)
@@ -57,6 +59,7 @@ from loyalty_desktop.ui.widgets.rule_builder.palette import FieldPalette
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
+SAVED_COUNT_MAX_AGE = timedelta(hours=1)  # older cached counts of saved segments are recomputed
 WRITE_COUNT_CACHE = True  # benchmarks switch it off so they leave the database as they found it
 PREVIEW_LIMIT = 50
 NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -79,6 +82,7 @@ PAGE_QSS = f"""
 #FieldName {{ font-weight: 600; }}
 #GroupTitle {{ color: {style.MUTED}; }}
 #GroupCount {{ color: {style.ACCENT}; font-weight: 600; padding: 0 6px; }}
+#GroupCount[stale="true"], #CountBig[stale="true"] {{ color: #9AA5AD; }}
 #DropHint {{ color: {style.MUTED}; border: 1px dashed #C5CED3; border-radius: 6px; background: #FBFCFC; }}
 QToolButton#NotToggle {{ border: 1px solid {style.BORDER}; border-radius: 5px; padding: 3px 8px; color: {style.MUTED};
     background: white; }}
@@ -107,12 +111,31 @@ QTreeWidget::item:selected {{ background: {style.ACCENT_LIGHT}; color: {style.TE
 
 # ----- worker functions (run on a worker thread, return plain data)
 
-def _bind(state, conn):
-    from loyalty_desktop.segments.runner import CancelToken
+@contextmanager
+def _interruptible(state, conn):
+    """While the block runs, cancelling the task interrupts this connection's statement
+    (``sqlite3 interrupt``: thread-safe, needs no GIL); outside it, never — the pooled connection may
+    already serve another task. Deliberately not the runner's ``CancelToken``: its progress handler
+    calls Python every 2,000 SQLite steps and each call waits for the GIL, so while the UI thread is
+    busy (typing, scrolling) a 0.6 s count took 10 s (benchmarks/_rule_phase.py, 1M customers)."""
+    raw = getattr(conn.connection, "driver_connection", None)
+    lock = threading.Lock()
+    live = [True]
 
-    token = CancelToken()
-    state.set_interrupt(token.cancel)
-    return token
+    def interrupt() -> None:
+        with lock:
+            if live[0] and raw is not None and hasattr(raw, "interrupt"):
+                raw.interrupt()
+
+    state.check()
+    state.set_interrupt(interrupt)
+    try:
+        yield
+    finally:
+        with lock:
+            live[0] = False
+        state.set_interrupt(None)
+    state.check()
 
 
 def count_rule(state, db, rule: dict, need_total: bool = True) -> dict:
@@ -125,12 +148,12 @@ def count_rule(state, db, rule: dict, need_total: bool = True) -> dict:
     started = time.perf_counter()
     total = None
     with db.connect() as conn:
-        token = _bind(state, conn)
-        n = runner.count(conn, rule, token=token)
+        with _interruptible(state, conn):
+            n = runner.count(conn, rule)
         seconds = time.perf_counter() - started
         if need_total:
-            state.check()
-            total = int(conn.execute(select(func.count()).select_from(Customer.__table__)).scalar() or 0)
+            with _interruptible(state, conn):
+                total = int(conn.execute(select(func.count()).select_from(Customer.__table__)).scalar() or 0)
     return {"rule": rule, "count": n, "total": total, "seconds": seconds}
 
 
@@ -140,10 +163,9 @@ def group_counts(state, db, rule: dict, groups: dict[int, dict]) -> dict:
 
     out: dict[int, int] = {}
     with db.connect() as conn:
-        token = _bind(state, conn)
         for node_id, sub in groups.items():
-            state.check()
-            out[node_id] = runner.count(conn, sub, token=token)
+            with _interruptible(state, conn):
+                out[node_id] = runner.count(conn, sub)
     return {"rule": rule, "groups": out}
 
 
@@ -152,8 +174,8 @@ def preview_rows(state, db, rule: dict, limit: int = PREVIEW_LIMIT) -> list[dict
     from loyalty_desktop.segments import runner
 
     with db.connect() as conn:
-        token = _bind(state, conn)
-        return runner.page(conn, rule, sort="total_spent", descending=True, limit=limit, token=token).rows
+        with _interruptible(state, conn):
+            return runner.page(conn, rule, sort="total_spent", descending=True, limit=limit).rows
 
 
 def load_choices(state, db, field_id: str) -> list:
@@ -171,28 +193,28 @@ def list_saved(state, db) -> list[dict]:
     return [_plain(r) for r in rows]
 
 
-def refresh_saved_counts(state, db, names: list[str], write_cache: bool = True) -> dict[str, tuple[int, str]]:
-    """Count each saved segment and cache the count with the time (one write at the end)."""
+def count_saved_segment(state, db, name: str) -> tuple[str, int | None, str]:
+    """One saved segment's count now (None if it cannot be counted, e.g. a broken reference)."""
     from loyalty_desktop.segments import runner, store
 
-    out: dict[str, tuple[int, str]] = {}
     with db.connect() as conn:
-        token = _bind(state, conn)
-        for name in names:
-            state.check()
-            try:
-                rule = store.rule_for_segment(conn, name)
-                out[name] = (runner.count(conn, rule, token=token), datetime.now().replace(microsecond=0).isoformat())
-            except UserError:
-                continue
-    if out and write_cache:
         try:
-            with db.begin() as conn:
-                for name, (n, _at) in out.items():
-                    store.set_cached_count(conn, name, n)
-        except Exception:  # the cache is only a convenience (db busy): keep the fresh numbers on screen
-            log.debug("could not cache segment counts", exc_info=True)
-    return out
+            with _interruptible(state, conn):
+                n: int | None = runner.count(conn, store.rule_for_segment(conn, name))
+        except UserError:
+            n = None
+    return name, n, datetime.now().replace(microsecond=0).isoformat()
+
+
+def cache_saved_count(state, db, name: str, n: int) -> None:
+    """Remember a saved segment's count with its time (the list shows it next time at once)."""
+    from loyalty_desktop.segments import store
+
+    try:
+        with db.begin() as conn:
+            store.set_cached_count(conn, name, n)
+    except UserError:  # renamed or deleted meanwhile
+        pass
 
 
 def explain_phone(state, db, phone: str, rule: dict):
@@ -283,13 +305,16 @@ class SegmentsPage(QWidget):
         self.group_counts: dict[int, int] = {}
         self._choices_cache: dict[str, list] = {}
         self._saved_counts: dict[str, tuple[int, str]] = {}
+        self._saved_queue: list[str] = []
+        self._preview_dirty = False  # its loading was cancelled by a newer edit: load again
+        self._counts_stale = False  # data changed: every saved count is recomputed
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.recount)
         self._build()
         self.tree.subscribe(self._on_tree_change)
         ctx.data_changed.connect(self._safe(self._on_data_changed))
         # When the page goes, its pending work goes too (results would reach deleted widgets).
-        keys = ["segments:count", "segments:details", "segments:preview", "segments:list", "segments:saved-counts",
+        keys = ["segments:count", "segments:details", "segments:preview", "segments:list", "segments:saved-count",
                 "segments:explain", "segments-preview-count", "segments-preview-pages"]
         self.destroyed.connect(lambda *_a, tasks=ctx.tasks, keys=keys: [tasks.cancel(k) for k in keys])
         self._update_title()
@@ -521,8 +546,9 @@ class SegmentsPage(QWidget):
         old = self.preview_model.query
         sort = old.sort if old.rule is not None else "total_spent"
         descending = old.descending if old.rule is not None else True
-        if old.rule == rule and self.preview_model.count is not None:
+        if old.rule == rule and self.preview_model.count is not None and not self._preview_dirty:
             return
+        self._preview_dirty = False
         self.preview_model.set_query(CustomerQuery(rule=rule, sort=sort, descending=descending))
         header = self.preview.horizontalHeader()
         if sort in self.preview_model.columns:
@@ -587,7 +613,19 @@ class SegmentsPage(QWidget):
             ("⚠ " + self.tr("Incomplete conditions (not counted): {n}").format(n=n)) if n else "")
         self.invalid_label.setVisible(bool(n))
         self.status_label.setText(self.tr("Counting…"))
+        self._set_stale(True)
         self._debounce.start()
+
+    def _set_stale(self, stale: bool) -> None:
+        """Numbers of a rule that has changed since are shown grey until the new ones arrive (the
+        groups' own counts turn back when theirs arrive)."""
+        if stale:
+            self.canvas.set_counts_stale(True)
+        value = "true" if stale else "false"
+        if self.count_label.property("stale") != value:
+            self.count_label.setProperty("stale", value)
+            self.count_label.style().unpolish(self.count_label)
+            self.count_label.style().polish(self.count_label)
 
     def counted_rule(self) -> dict:
         """The rule as counted: conditions still being fixed (invalid) are left out."""
@@ -601,8 +639,14 @@ class SegmentsPage(QWidget):
         rule = self.counted_rule()
         self.status_label.setText(self.tr("Counting…"))
         self.ctx.tasks.cancel("segments:details")
+        self.ctx.tasks.cancel("segments:saved-count")  # resumed when the live count is done
+        for key in ("segments-preview-count", "segments-preview-pages"):  # the old rule's preview
+            if self.ctx.tasks.is_running(key):
+                self.ctx.tasks.cancel(key)
+                self._preview_dirty = True
         self.ctx.tasks.run("segments:count", count_rule, self.ctx.db, rule, self.total_customers is None,
-                           on_result=self._safe(self._on_count), on_error=self._safe(self._on_count_error))
+                           on_result=self._safe(self._on_count), on_error=self._safe(self._on_count_error),
+                           on_finished=self._safe(self._pump_saved))
 
     def _start_details(self, rule: dict) -> None:
         """Chained after the total: the group counts, then the preview (its own paging model)."""
@@ -610,9 +654,11 @@ class SegmentsPage(QWidget):
         if not groups:
             self._on_group_counts({})
             self._show_preview(rule)
+            QTimer.singleShot(0, self._safe(self._pump_saved))
             return
         self.ctx.tasks.run("segments:details", group_counts, self.ctx.db, rule, groups,
-                           on_result=self._safe(self._on_details), on_error=lambda exc: None)
+                           on_result=self._safe(self._on_details), on_error=lambda exc: None,
+                           on_finished=self._safe(self._pump_saved))  # after it left the running set
 
     def _on_details(self, result: dict) -> None:
         if result["rule"] != self.counted_rule():
@@ -626,6 +672,7 @@ class SegmentsPage(QWidget):
         from loyalty_desktop.ui.format import format_count, format_percent
 
         n = result["count"]
+        self._set_stale(False)
         if result["total"] is not None:
             self.total_customers = result["total"]
         total = self.total_customers or 0
@@ -635,11 +682,9 @@ class SegmentsPage(QWidget):
         self.share_label.setText(self.tr("{share} of all {total} customers").format(
             share=format_percent(share), total=format_count(total)))
         self.status_label.setText(self.tr("Counted in {s} s").format(s=f"{result['seconds']:.2f}".replace(".", ",")))
-        root_text = self._count_text(n)
         self.group_counts[self.tree.root.id] = n
-        self._show_group_counts()
+        self.canvas.set_group_count(self.tree.root.id, *self._count_text(n))  # sub-groups follow
         self.count_shown.emit(n)
-        del root_text
         self._start_details(result["rule"])
         self._update_analytics()
 
@@ -729,14 +774,55 @@ class SegmentsPage(QWidget):
     def _on_list(self, rows: list[dict]) -> None:
         self.saved = rows
         self._fill_list()
-        names = [r["name"] for r in rows]
-        if names:
-            self.ctx.tasks.run("segments:saved-counts", refresh_saved_counts, self.ctx.db, names, WRITE_COUNT_CACHE,
-                               on_result=self._safe(self._on_saved_counts), on_error=lambda exc: None)
+        fresh_after = datetime.now() - SAVED_COUNT_MAX_AGE
+        queue = []
+        for row in rows:
+            name = row["name"]
+            if name in self._saved_counts:
+                continue
+            at = row.get("cached_at")
+            if isinstance(at, str):
+                try:
+                    at = datetime.fromisoformat(at)
+                except ValueError:
+                    at = None
+            if row.get("cached_count") is None or at is None or at < fresh_after or self._counts_stale:
+                queue.append(name)
+        self._saved_queue = queue
+        self._pump_saved()
 
-    def _on_saved_counts(self, counts: dict) -> None:
-        self._saved_counts.update(counts)
+    def _live_busy(self) -> bool:
+        tasks = self.ctx.tasks
+        return self._debounce.isActive() or tasks.is_running("segments:count") or tasks.is_running("segments:details")
+
+    def _pump_saved(self) -> None:
+        """Count saved segments one at a time, only while the live count is idle (it has priority:
+        a new edit cancels the running one, which is counted again later)."""
+        if not self._saved_queue or self._live_busy() or self.ctx.tasks.is_running("segments:saved-count"):
+            return
+        self.ctx.tasks.run("segments:saved-count", count_saved_segment, self.ctx.db, self._saved_queue[0],
+                           on_result=self._safe(self._on_saved_count),
+                           on_error=self._safe(self._saved_count_failed))
+
+    def _saved_count_failed(self, exc: BaseException) -> None:
+        log.warning("cannot count a saved segment: %s", exc)
+        if self._saved_queue:
+            self._saved_queue.pop(0)
+        QTimer.singleShot(0, self._safe(self._pump_saved))
+
+    def _on_saved_count(self, result: tuple) -> None:
+        name, n, at = result
+        if name in self._saved_queue:
+            self._saved_queue.remove(name)
+        if n is not None:
+            self._saved_counts[name] = (n, at)
+            if WRITE_COUNT_CACHE:
+                self.ctx.tasks.run(f"segments:cache:{name}", cache_saved_count, self.ctx.db, name, n, write=True,
+                                   on_error=lambda exc: None)
         self._fill_list()
+        if not self._saved_queue:
+            self._counts_stale = False
+        QTimer.singleShot(0, self._safe(self._pump_saved))
 
     def _fill_list(self) -> None:
         from loyalty_desktop.ui.format import format_count, format_datetime
@@ -988,7 +1074,8 @@ class SegmentsPage(QWidget):
             parse_rule(text)  # the engine's precise message names the bad node
             self.tree.load(text, label="import")
         except (OSError, UserError) as exc:
-            self.ctx.show_error(self, self.tr("Import rule"), exc if isinstance(exc, UserError) else UserError(str(exc)))
+            error = exc if isinstance(exc, UserError) else UserError(str(exc))
+            self.ctx.show_error(self, self.tr("Import rule"), error)
             return False
         return True
 
@@ -1161,6 +1248,7 @@ class SegmentsPage(QWidget):
                 self.total_customers = None
             self._choices_cache.clear()
             self._saved_counts.clear()
+            self._counts_stale = True
             self.refresh_list()
             self._schedule_count()
 

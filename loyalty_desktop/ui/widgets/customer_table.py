@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -425,10 +426,14 @@ class CustomerTableView(QTableView):
         hh.setStretchLastSection(False)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         hh.setSortIndicatorShown(True)
+        # The header gets its own (always empty) selection model: with the view's, painting a header
+        # section asks isColumnSelected(), which walks EVERY row — seconds once 200k rows are selected.
+        self._header_selection = QItemSelectionModel(model, self)
+        hh.setSelectionModel(self._header_selection)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._header_menu)
         self.setItemDelegateForColumn(model.columns.index("tags"), TagChipsDelegate(self))
-        widths = {"name": 185, "phone": 108, "gender": 66, "age": 46, "province": 112, "tags": 160, "points": 62,
+        widths = {"name": 185, "phone": 108, "gender": 76, "age": 46, "province": 112, "tags": 150, "points": 62,
                   "tier": 72, "orders": 68, "total_spent": 112, "last_purchase": 100, "created": 100, "opt_out": 100}
         for i, key in enumerate(model.columns):
             self.setColumnWidth(i, widths.get(key, 100))

@@ -45,6 +45,7 @@ class RuleCanvas(QScrollArea):
         self._counts: dict[int, tuple[str, str]] = {}
         self._indicator: tuple | None = None
         self._holder: QWidget | None = None
+        self._root_box: GroupBox | None = None
         self.tree.subscribe(self._on_change)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.rebuild()
@@ -68,7 +69,7 @@ class RuleCanvas(QScrollArea):
         self.tree = tree
         tree.subscribe(self._on_change)
         self.selected_id = None
-        self.rebuild()
+        self.rebuild(full=True)  # ids of another tree mean nothing here
 
     # ----- catalogue / choices
     def spec(self, field_id: str):
@@ -92,9 +93,12 @@ class RuleCanvas(QScrollArea):
         root_node = self.tree.root
         old_rows, old_groups = self.rows, self.groups
         self.rows, self.groups = {}, {}
-        reuse = not full and self._holder is not None and root_node.id in old_groups
+        reuse = not full and self._holder is not None and self._root_box is not None
         if reuse:
-            root = old_groups[root_node.id]
+            root = self._root_box
+            if root.node_id != root_node.id:  # a new rule was loaded: keep the top box, new children
+                old_groups.pop(root.node_id, None)
+                root.node_id = root_node.id
             root.sync()
         else:
             holder = QWidget()
@@ -105,6 +109,7 @@ class RuleCanvas(QScrollArea):
             lay.addWidget(root)
             lay.addStretch(1)
             old_rows, old_groups = {}, {}
+            self._root_box = root
         self.groups[root_node.id] = root
         reused_rows: list[ConditionRow] = []
         new_rows: list[ConditionRow] = []
@@ -188,6 +193,19 @@ class RuleCanvas(QScrollArea):
         for node_id, widget in self.groups.items():
             text, tip = self._counts.get(node_id, ("", ""))
             widget.set_count(text, tip)
+            widget.set_count_stale(False)
+
+    def set_group_count(self, node_id: int, text: str, tooltip: str = "") -> None:
+        self._counts[node_id] = (text, tooltip)
+        widget = self.groups.get(node_id)
+        if widget is not None:
+            widget.set_count(text, tooltip)
+            widget.set_count_stale(False)
+
+    def set_counts_stale(self, stale: bool = True) -> None:
+        """Grey the group counts while they are being recounted."""
+        for widget in self.groups.values():
+            widget.set_count_stale(stale)
 
     # ----- validation
     def validate_row(self, row: ConditionRow, typing_error: str | None = None) -> None:

@@ -187,6 +187,13 @@ class GroupBox(QFrame):
         self.count_label.setText(text)
         self.count_label.setToolTip(tooltip)
 
+    def set_count_stale(self, stale: bool) -> None:
+        value = "true" if stale else "false"
+        if self.count_label.property("stale") != value:
+            self.count_label.setProperty("stale", value)
+            self.count_label.style().unpolish(self.count_label)
+            self.count_label.style().polish(self.count_label)
+
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         self.canvas.node_menu(self.node_id, self).exec(event.globalPos())
 

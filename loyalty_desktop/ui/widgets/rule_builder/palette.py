@@ -128,7 +128,8 @@ class FieldPalette(QWidget):
             any_visible = False
             for j in range(head.childCount()):
                 child = head.child(j)
-                visible = not needle or head_match or needle in fold(child.text(0)) or needle in child.data(0, FIELD_ROLE)
+                visible = (not needle or head_match or needle in fold(child.text(0))
+                           or needle in child.data(0, FIELD_ROLE))
                 child.setHidden(not visible)
                 any_visible |= visible
             head.setHidden(not any_visible)

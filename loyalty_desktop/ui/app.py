@@ -53,22 +53,20 @@ def run_app(db_location: str | None = None, lang: str | None = None) -> int:
         crash.install()
     except ImportError:
         pass
+    from loyalty_desktop.ui.single_instance import acquire_instance
+
+    # Before the database is opened: a second launch must not migrate it or become a second writer.
+    guard = acquire_instance(db_location)
+    if guard is None:  # another window already serves this database; it was raised
+        return 0
     try:
         window = open_main_window(db_location)
     except UserError as exc:
+        guard.release()
         QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
         return 1
-    guard = None
-    try:
-        from loyalty_desktop.ui.single_instance import acquire_instance
-
-        guard = acquire_instance(window.ctx.db.location, window)
-        if guard is None:  # another window already serves this database; it was raised
-            window.ctx.shutdown()
-            return 0
-    except ImportError:
-        pass
+    guard.attach(window)
     window.show()
     code = app.exec()
-    del guard
+    guard.release()
     return code

@@ -119,6 +119,16 @@ class Task(QRunnable):
 _ids = itertools.count(1)
 
 
+def _call_unless_deleted(fn: Callable, *args) -> None:
+    """Deliver to a UI callback; a widget destroyed while its task ran simply gets nothing."""
+    try:
+        fn(*args)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("dropped a result for a deleted widget: %s", exc)
+
+
 def _is_interrupt(exc: BaseException) -> bool:
     return "interrupted" in str(exc).lower()
 
@@ -161,15 +171,15 @@ class TaskRunner(QObject):
 
         def deliver(result, task=task):
             if self._current.get(task.key) is task and not task.cancelled and on_result:
-                on_result(result)
+                _call_unless_deleted(on_result, result)
 
         def fail(exc, task=task):
             if self._current.get(task.key) is task and not task.cancelled and on_error:
-                on_error(exc)
+                _call_unless_deleted(on_error, exc)
 
         def progress(fraction, text, task=task):
             if not task.cancelled and on_progress:
-                on_progress(fraction, text)
+                _call_unless_deleted(on_progress, fraction, text)
 
         def done(task=task):
             self._running.discard(task)

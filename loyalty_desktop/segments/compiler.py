@@ -52,6 +52,7 @@ from loyalty_desktop.models import (
     TagGroup,
 )
 from loyalty_desktop.segments.rules import All, AnyOf, Condition, Node, Not, parse_rule
+from loyalty_desktop.stats import WINDOWS
 
 c = Customer.__table__
 s = CustomerStats.__table__
@@ -61,7 +62,8 @@ t = Tag.__table__
 tg = TagGroup.__table__
 sm = SegmentMember.__table__
 
-STATS_WINDOWS = (30, 90, 180, 365)
+# The windows customer_stats precomputes: one definition, in stats.py.
+STATS_WINDOWS = WINDOWS
 
 
 @dataclass

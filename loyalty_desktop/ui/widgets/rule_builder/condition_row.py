@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QMouseEvent
+from PySide6.QtGui import QDrag, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from loyalty_desktop.segments.editing import DAY_OPS, LIST_OPS, NO_VALUE_OPS, NUMERIC_EDITORS, Condition
 from loyalty_desktop.ui.widgets.rule_builder import editors as ed
 from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, op_label, value_labels
-from loyalty_desktop.ui.widgets.rule_builder.mime import decode, node_mime
+from loyalty_desktop.ui.widgets.rule_builder.drop_target import DropTargetMixin
+from loyalty_desktop.ui.widgets.rule_builder.mime import node_mime
 
 if TYPE_CHECKING:
     from loyalty_desktop.ui.widgets.rule_builder.canvas import RuleCanvas
@@ -53,7 +54,7 @@ def editor_kind(spec: Any, op: str) -> str:
     return "text"
 
 
-class ConditionRow(QFrame):
+class ConditionRow(DropTargetMixin, QFrame):
     def __init__(self, canvas: "RuleCanvas", cond: Condition, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = canvas
@@ -280,29 +281,3 @@ class ConditionRow(QFrame):
             return ("insert", parent.id, index + 1)
         return ("onto", self.node_id)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        self.dragMoveEvent(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        payload = self.canvas.accept_payload(event.mimeData())
-        target = self.drop_target(event.position().toPoint(), payload) if payload else None
-        if target is None:
-            event.ignore()
-            self.canvas.show_indicator(None)
-            return
-        event.setDropAction(Qt.DropAction.CopyAction if payload["kind"] == "field" else Qt.DropAction.MoveAction)
-        event.accept()
-        self.canvas.show_indicator(target)
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.canvas.show_indicator(None)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        payload = decode(event.mimeData())
-        target = self.drop_target(event.position().toPoint(), payload) if payload else None
-        self.canvas.show_indicator(None)
-        if target is None or not self.canvas.drop(payload, target):
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction if payload["kind"] == "field" else Qt.DropAction.MoveAction)
-        event.accept()

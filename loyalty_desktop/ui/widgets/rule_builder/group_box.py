@@ -8,10 +8,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import (
     QColor,
     QDrag,
-    QDragEnterEvent,
-    QDragLeaveEvent,
-    QDragMoveEvent,
-    QDropEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -34,13 +30,14 @@ from PySide6.QtWidgets import (
 from loyalty_desktop.segments.editing import Group
 from loyalty_desktop.ui import style
 from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, group_label
-from loyalty_desktop.ui.widgets.rule_builder.mime import decode, node_mime
+from loyalty_desktop.ui.widgets.rule_builder.drop_target import DropTargetMixin
+from loyalty_desktop.ui.widgets.rule_builder.mime import node_mime
 
 if TYPE_CHECKING:
     from loyalty_desktop.ui.widgets.rule_builder.canvas import RuleCanvas
 
 
-class GroupBox(QFrame):
+class GroupBox(DropTargetMixin, QFrame):
     def __init__(self, canvas: "RuleCanvas", group: Group, depth: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = canvas
@@ -275,29 +272,3 @@ class GroupBox(QFrame):
         painter.drawEllipse(QPoint(left, y), 4, 4)
         painter.end()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        self.dragMoveEvent(event)
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        payload = self.canvas.accept_payload(event.mimeData())
-        target = self.drop_target(event.position().toPoint(), payload) if payload else None
-        if target is None:
-            event.ignore()
-            self.canvas.show_indicator(None)
-            return
-        event.setDropAction(Qt.DropAction.CopyAction if payload["kind"] == "field" else Qt.DropAction.MoveAction)
-        event.accept()
-        self.canvas.show_indicator(target)
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self.canvas.show_indicator(None)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        payload = decode(event.mimeData())
-        target = self.drop_target(event.position().toPoint(), payload) if payload else None
-        self.canvas.show_indicator(None)
-        if target is None or not self.canvas.drop(payload, target):
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction if payload["kind"] == "field" else Qt.DropAction.MoveAction)
-        event.accept()

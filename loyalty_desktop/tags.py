@@ -141,13 +141,13 @@ def _check_free(conn: Connection, name: str, exclude: int | None = None) -> None
 
 
 def _group_id(conn: Connection, group: str | int | None, create: bool = True) -> int | None:
-    if group is None or group == "":
+    if group is None or (isinstance(group, str) and not group.strip()):
         return None
     found = find_group(conn, group)
     if found is not None:
         return found["id"]
     if isinstance(group, int) or not create:
-        raise UserError(f"No tag group \"{group}\".")
+        require_group(conn, group)  # raises the "no such group" error
     return create_group(conn, group)
 
 
@@ -181,9 +181,13 @@ def describe_tag(conn: Connection, tag: str | int, description: str | None) -> N
     conn.execute(update(t).where(t.c.id == row["id"]).values(description=(description or "").strip() or None))
 
 
-def set_tag_group(conn: Connection, tag: str | int, group: str | int | None) -> None:
+def set_tag_group(conn: Connection, tag: str | int, group: str | int | None, create: bool = True) -> int | None:
+    """Move a tag into ``group`` (by name or id; a new name creates the group unless ``create`` is False),
+    or out of any group with ``None``/"". Returns the group id (None when ungrouped)."""
     row = require_tag(conn, tag)
-    conn.execute(update(t).where(t.c.id == row["id"]).values(group_id=_group_id(conn, group)))
+    gid = _group_id(conn, group, create=create)
+    conn.execute(update(t).where(t.c.id == row["id"]).values(group_id=gid))
+    return gid
 
 
 def delete_tag(conn: Connection, tag: str | int) -> int:
@@ -214,31 +218,46 @@ def merge_tags(conn: Connection, source: str | int, target: str | int) -> int:
     return int(moved)
 
 
+def require_group(conn: Connection, name_or_id: str | int) -> dict:
+    group = find_group(conn, name_or_id)
+    if group is None:
+        raise UserError(f"No tag group named \"{name_or_id}\"." if isinstance(name_or_id, str)
+                        else f"Tag group {name_or_id} does not exist.")
+    return group
+
+
+def _check_group_free(conn: Connection, name: str, exclude: int | None = None) -> None:
+    other = find_group(conn, name)
+    if other is not None and other["id"] != exclude:
+        raise UserError(f"A tag group named \"{other['name']}\" already exists (names ignore case and accents).")
+
+
 def create_group(conn: Connection, name: str) -> int:
-    name = _clean(name, "Group")
-    if find_group(conn, name) is not None:
-        raise UserError(f"A tag group named \"{name}\" already exists.")
+    """Create a tag group ("nhóm lớn"); names are unique regardless of case and accents."""
+    name = _clean(name, "Tag group")
+    _check_group_free(conn, name)
     return int(conn.execute(insert(tg).values(name=name, name_folded=fold(name))).inserted_primary_key[0])
 
 
 def rename_group(conn: Connection, group: str | int, new_name: str) -> None:
-    row = find_group(conn, group)
-    if row is None:
-        raise UserError(f"No tag group \"{group}\".")
-    new_name = _clean(new_name, "Group")
-    other = find_group(conn, new_name)
-    if other is not None and other["id"] != row["id"]:
-        raise UserError(f"A tag group named \"{other['name']}\" already exists.")
+    row = require_group(conn, group)
+    new_name = _clean(new_name, "Tag group")
+    _check_group_free(conn, new_name, exclude=row["id"])
     conn.execute(update(tg).where(tg.c.id == row["id"]).values(name=new_name, name_folded=fold(new_name)))
 
 
-def delete_group(conn: Connection, group: str | int) -> None:
-    """Delete a group; its tags stay, without a group."""
-    row = find_group(conn, group)
-    if row is None:
-        raise UserError(f"No tag group \"{group}\".")
-    conn.execute(update(t).where(t.c.group_id == row["id"]).values(group_id=None))
+def delete_group(conn: Connection, group: str | int) -> int:
+    """Delete a group. Its tags are kept, without a group; returns how many tags that was."""
+    row = require_group(conn, group)
+    n = conn.execute(update(t).where(t.c.group_id == row["id"]).values(group_id=None)).rowcount or 0
     conn.execute(delete(tg).where(tg.c.id == row["id"]))
+    return int(n)
+
+
+def group_tags(conn: Connection, group: str | int) -> list[str]:
+    """Names of the tags in a group (sorted)."""
+    row = require_group(conn, group)
+    return list(conn.execute(select(t.c.name).where(t.c.group_id == row["id"]).order_by(t.c.name_folded)).scalars())
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -384,7 +403,7 @@ def list_operations(conn: Connection, limit: int = 50) -> list[dict]:
 
 __all__ = [
     "PALETTE", "TagOpResult", "apply_tag", "create_group", "create_tag", "delete_group", "delete_tag",
-    "describe_tag", "find_group", "find_tag", "list_groups", "list_operations", "list_tags", "merge_tags",
-    "recolor_tag", "remove_tag", "rename_group", "rename_tag", "require_tag", "set_tag_group",
-    "source_for_rule", "source_for_segment", "tag_count", "undo_operation",
+    "describe_tag", "find_group", "find_tag", "group_tags", "list_groups", "list_operations", "list_tags",
+    "merge_tags", "recolor_tag", "remove_tag", "rename_group", "rename_tag", "require_group", "require_tag",
+    "set_tag_group", "source_for_rule", "source_for_segment", "tag_count", "undo_operation",
 ]

@@ -68,6 +68,69 @@ def test_groups(db):
         assert tags.find_tag(conn, "Bạc")["group_id"] is None
 
 
+
+def test_group_crud_unique_names_and_clear_errors(db):
+    with db.begin() as conn:
+        gid = tags.create_group(conn, "  Hạng   thành viên ")
+        assert tags.require_group(conn, gid)["name"] == "Hạng thành viên"
+        for dup in ("hang thanh vien", "HẠNG THÀNH VIÊN", "Hạng Thành Viên"):
+            with pytest.raises(UserError, match="already exists"):
+                tags.create_group(conn, dup)
+        for bad in ("", "   ", None, "x" * 101):
+            with pytest.raises(InvalidInput, match="Tag group name"):
+                tags.create_group(conn, bad)
+        other = tags.create_group(conn, "Kênh liên hệ")
+        with pytest.raises(UserError, match="already exists"):
+            tags.rename_group(conn, other, "hạng THÀNH viên")
+        with pytest.raises(InvalidInput):
+            tags.rename_group(conn, other, " ")
+        tags.rename_group(conn, other, "kênh LIÊN HỆ")  # same group, new spelling: fine
+        assert tags.require_group(conn, other)["name"] == "kênh LIÊN HỆ"
+        with pytest.raises(UserError, match='No tag group named "Không có"'):
+            tags.rename_group(conn, "Không có", "x")
+        with pytest.raises(UserError, match="No tag group"):
+            tags.delete_group(conn, "Không có")
+        with pytest.raises(UserError, match="does not exist"):
+            tags.require_group(conn, 999)
+        # a group and a tag may share a name
+        tags.create_tag(conn, "Hạng thành viên")
+
+
+def test_move_tags_into_and_out_of_groups(db):
+    with db.begin() as conn:
+        gold, silver, vip = tags.create_tag(conn, "Vàng"), tags.create_tag(conn, "Bạc"), tags.create_tag(conn, "VIP")
+        gid = tags.create_group(conn, "Hạng")
+        assert tags.set_tag_group(conn, gold, "hang") == gid  # by name, ignoring case and accents
+        assert tags.set_tag_group(conn, silver, gid) == gid  # by id
+        assert tags.group_tags(conn, "Hạng") == ["Bạc", "Vàng"]
+        with pytest.raises(UserError, match="No tag group"):
+            tags.set_tag_group(conn, vip, "Loại khách", create=False)
+        with pytest.raises(UserError, match="does not exist"):
+            tags.set_tag_group(conn, vip, 999)
+        assert tags.require_tag(conn, vip)["group_id"] is None
+        new = tags.set_tag_group(conn, vip, "Loại khách")  # create=True makes the group
+        assert tags.require_group(conn, "loai khach")["id"] == new
+        with pytest.raises(UserError, match="No tag"):
+            tags.set_tag_group(conn, "Không có", gid)
+        assert tags.set_tag_group(conn, gold, None) is None  # out of the group
+        assert tags.set_tag_group(conn, silver, "  ") is None
+        assert tags.group_tags(conn, gid) == []
+        assert {g["name"]: g["tags"] for g in tags.list_groups(conn)} == {"Hạng": 0, "Loại khách": 1}
+
+
+def test_delete_group_keeps_its_tags_ungrouped(db):
+    with db.begin() as conn:
+        a = tags.create_tag(conn, "Bạc", group="Hạng")
+        b = tags.create_tag(conn, "Vàng", group="Hạng")
+        c = tags.create_tag(conn, "Zalo", group="Kênh")
+        assert tags.delete_group(conn, "hạng") == 2
+        assert tags.find_group(conn, "Hạng") is None
+        assert tags.require_tag(conn, a)["group_id"] is None and tags.require_tag(conn, b)["group_id"] is None
+        assert tags.require_tag(conn, c)["group_id"] == tags.require_group(conn, "Kênh")["id"]
+        assert tags.delete_group(conn, "Kênh") == 1
+        assert len(tags.list_tags(conn, with_stats=False)) == 3 and tags.list_groups(conn) == []
+        tags.create_group(conn, "Hạng")  # the name is free again
+
 def test_list_counts_share_and_spend(demo_db):
     with demo_db.connect() as conn:
         rows = tags.list_tags(conn)

@@ -1,4 +1,5 @@
-"""``loyalty-desktop tag …``: list, create, rename, recolour, delete, merge, group, apply/remove, undo."""
+"""``loyalty-desktop tag …``: list, create, rename, recolour, delete, merge, apply/remove, undo, and
+``tag group list|create|rename|delete|set|unset`` for tag groups ("nhóm lớn")."""
 
 from __future__ import annotations
 
@@ -69,9 +70,40 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("groups", help="tag groups")
+    p = sub.add_parser("groups", help="tag groups (same as `tag group list`)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_groups)
+
+    group = sub.add_parser("group", help='tag groups ("nhóm lớn"): list, create, rename, delete; move a tag '
+                                         "into or out of a group")
+    gsub = group.add_subparsers(dest="group_command", metavar="SUBCOMMAND")
+    group.set_defaults(func=lambda args: (group.print_help(), 0)[1])
+    p = gsub.add_parser("list", help="groups with their tags")
+    p.add_argument("--json", action="store_true", help='one JSON object {"groups": […]}')
+    p.set_defaults(func=cmd_groups)
+    p = gsub.add_parser("create", help="create a group")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_group_create)
+    p = gsub.add_parser("rename", help="rename a group")
+    p.add_argument("name")
+    p.add_argument("new_name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_group_rename)
+    p = gsub.add_parser("delete", help="delete a group (its tags are kept, without a group)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_group_delete)
+    p = gsub.add_parser("set", help="move a tag into a group")
+    p.add_argument("tag")
+    p.add_argument("group")
+    p.add_argument("--create", action="store_true", help="create the group if it does not exist")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_group_set)
+    p = gsub.add_parser("unset", help="take a tag out of its group")
+    p.add_argument("tag")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_group_set, group=None, create=False)
 
 
 def _db(args):
@@ -234,13 +266,75 @@ def cmd_history(args) -> int:
 
 
 def cmd_groups(args) -> int:
-    from loyalty_desktop.tags import list_groups
+    from loyalty_desktop.tags import list_groups, list_tags
 
     db = _db(args)
     with db.connect() as conn:
         rows = list_groups(conn)
+        members: dict[int, list[str]] = {}
+        for t in list_tags(conn, with_stats=False):
+            if t["group_id"] is not None:
+                members.setdefault(t["group_id"], []).append(t["name"])
+    for r in rows:
+        r["tag_names"] = members.get(r["id"], [])
     if args.json:
         return _out(args, {"groups": rows}, "")
+    if not rows:
+        print("No tag groups yet. Create one: loyalty-desktop tag group create NAME")
     for r in rows:
-        print(f"{r['name']}  ({r['tags']} tags)")
+        names = ", ".join(r["tag_names"])
+        print(f"{r['name']}  ({r['tags']} tags){': ' + names if names else ''}")
     return 0
+
+
+def cmd_group_create(args) -> int:
+    from loyalty_desktop.tags import create_group, require_group
+
+    db = _db(args)
+    with db.begin() as conn:
+        gid = create_group(conn, args.name)
+        name = require_group(conn, gid)["name"]
+    return _out(args, {"id": gid, "name": name}, f"Created tag group \"{name}\" (id {gid}).")
+
+
+def cmd_group_rename(args) -> int:
+    from loyalty_desktop.tags import rename_group, require_group
+
+    db = _db(args)
+    with db.begin() as conn:
+        gid = require_group(conn, args.name)["id"]
+        rename_group(conn, gid, args.new_name)
+        name = require_group(conn, gid)["name"]
+    return _out(args, {"id": gid, "old_name": args.name, "name": name},
+                f"Renamed tag group \"{args.name}\" to \"{name}\".")
+
+
+def cmd_group_delete(args) -> int:
+    from loyalty_desktop.tags import delete_group, require_group
+
+    db = _db(args)
+    with db.begin() as conn:
+        name = require_group(conn, args.name)["name"]
+        n = delete_group(conn, args.name)
+    return _out(args, {"deleted": name, "ungrouped_tags": n},
+                f"Deleted tag group \"{name}\"; its {n} tag(s) are kept, without a group.")
+
+
+def cmd_group_set(args) -> int:
+    from loyalty_desktop.tags import require_group, require_tag, set_tag_group
+
+    db = _db(args)
+    with db.begin() as conn:
+        tag = require_tag(conn, args.tag)
+        if args.group is not None and not args.group.strip():
+            raise UserError('Give a group name, or use `tag group unset TAG` to take the tag out of its group.')
+        try:
+            gid = set_tag_group(conn, tag["id"], args.group, create=args.create)
+        except UserError as exc:
+            if args.group is not None and not args.create and str(exc).startswith("No tag group"):
+                raise UserError(f"{exc} Create it with --create or `loyalty-desktop tag group create NAME`.") from exc
+            raise
+        group = None if gid is None else require_group(conn, gid)["name"]
+    text = (f"Tag \"{tag['name']}\" is now in group \"{group}\"." if group
+            else f"Tag \"{tag['name']}\" is no longer in a group.")
+    return _out(args, {"tag": tag["name"], "group": group, "group_id": gid}, text)

@@ -839,6 +839,10 @@ Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.<
         <translation>(đã hủy)</translation>
     </message>
     <message>
+        <source>Cancelled purchase: not counted in the totals</source>
+        <translation>Đơn đã hủy: không tính vào tổng</translation>
+    </message>
+    <message>
         <source>{a}–{b} of {n} purchases</source>
         <translation>{a}–{b} trong {n} đơn hàng</translation>
     </message>
@@ -1445,10 +1449,6 @@ Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.<
         <translation>Khách hàng thỏa</translation>
     </message>
     <message>
-        <source>Group:</source>
-        <translation>Nhóm:</translation>
-    </message>
-    <message>
         <source>All conditions (AND)</source>
         <translation>Tất cả điều kiện (AND)</translation>
     </message>
@@ -1487,6 +1487,77 @@ Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.<
     <message>
         <source>Drag a condition here from the list on the left, or use “+ Condition”</source>
         <translation>Kéo điều kiện từ danh sách bên trái vào đây, hoặc bấm “+ Điều kiện”</translation>
+    </message>
+</context>
+<context>
+    <name>GroupsDialog</name>
+    <message>
+        <source>Tag groups</source>
+        <translation>Nhóm thẻ</translation>
+    </message>
+    <message>
+        <source>A group gathers related tags, e.g. “Hạng thành viên”: Bạc, Vàng, Kim cương. Segments can then ask for “has any tag of the group”. To put a tag into a group, use “Move to group…” on the Tags page.</source>
+        <translation>Nhóm gom các thẻ liên quan, ví dụ “Hạng thành viên”: Bạc, Vàng, Kim cương. Phân khúc có thể dùng điều kiện “có thẻ bất kỳ trong nhóm”. Để đưa một thẻ vào nhóm, dùng “Chuyển vào nhóm…” trên trang Thẻ.</translation>
+    </message>
+    <message>
+        <source>Group and its tags</source>
+        <translation>Nhóm và các thẻ</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Số thẻ</translation>
+    </message>
+    <message>
+        <source>New group…</source>
+        <translation>Nhóm mới…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Xóa…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>no tags yet</source>
+        <translation>chưa có thẻ nào</translation>
+    </message>
+    <message>
+        <source>No groups yet. Create one with “New group…”.</source>
+        <translation>Chưa có nhóm nào. Tạo nhóm bằng “Nhóm mới…”.</translation>
+    </message>
+    <message>
+        <source>Group name:</source>
+        <translation>Tên nhóm:</translation>
+    </message>
+    <message>
+        <source>A group named “{name}” already exists (names ignore case and accents).</source>
+        <translation>Đã có nhóm tên “{name}” (tên không phân biệt hoa thường và dấu).</translation>
+    </message>
+    <message>
+        <source>New tag group</source>
+        <translation>Nhóm thẻ mới</translation>
+    </message>
+    <message>
+        <source>Rename tag group</source>
+        <translation>Đổi tên nhóm thẻ</translation>
+    </message>
+    <message>
+        <source>Delete the group “{name}”? Its {n} tag(s) are kept, without a group; customers keep their tags.</source>
+        <translation>Xóa nhóm “{name}”? {n} thẻ của nhóm vẫn được giữ lại (không thuộc nhóm nào); khách hàng vẫn giữ các thẻ đó.</translation>
+    </message>
+    <message>
+        <source>Delete the empty group “{name}”?</source>
+        <translation>Xóa nhóm trống “{name}”?</translation>
+    </message>
+    <message>
+        <source>Delete tag group</source>
+        <translation>Xóa nhóm thẻ</translation>
     </message>
 </context>
 <context>
@@ -2014,8 +2085,12 @@ Dữ liệu: {db}</translation>
         <translation>Gộp khách hàng</translation>
     </message>
     <message>
-        <source>Choose the value to keep for each field. All purchases, tags and history of both customers are kept; points are added up.</source>
-        <translation>Chọn giá trị giữ lại cho từng trường. Mọi đơn hàng, thẻ và lịch sử của cả hai khách đều được giữ; điểm được cộng dồn.</translation>
+        <source>Choose the value to keep for each field. All purchases, tags and history of both customers are kept; points are added up. The second customer is then removed.</source>
+        <translation>Chọn giá trị giữ lại cho từng trường. Mọi đơn hàng, thẻ và lịch sử của cả hai khách đều được giữ; điểm được cộng dồn. Sau đó khách thứ hai bị xóa.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Đang tải…</translation>
     </message>
     <message>
         <source>Merge</source>
@@ -2024,6 +2099,22 @@ Dữ liệu: {db}</translation>
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Nam</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Nữ</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(không tên)</translation>
+    </message>
+    <message>
+        <source>{n} orders · {spent} · {points} points</source>
+        <translation>{n} đơn · {spent} · {points} điểm</translation>
     </message>
     <message>
         <source>Name</source>
@@ -2062,12 +2153,32 @@ Dữ liệu: {db}</translation>
         <translation>Mã khách</translation>
     </message>
     <message>
-        <source>Keep #{id}</source>
-        <translation>Giữ #{id}</translation>
+        <source>kept</source>
+        <translation>được giữ lại</translation>
     </message>
     <message>
-        <source>Merge in #{id}</source>
-        <translation>Gộp vào từ #{id}</translation>
+        <source>removed after merging</source>
+        <translation>bị xóa sau khi gộp</translation>
+    </message>
+    <message>
+        <source>Same value for both customers</source>
+        <translation>Hai khách có cùng giá trị</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Thẻ</translation>
+    </message>
+    <message>
+        <source>After merging, {name} has {n} orders ({spent}) and {points} points.</source>
+        <translation>Sau khi gộp, {name} có {n} đơn hàng ({spent}) và {points} điểm.</translation>
+    </message>
+    <message>
+        <source>Tags: {tags}.</source>
+        <translation>Thẻ: {tags}.</translation>
+    </message>
+    <message>
+        <source>One of them opted out of SMS, so the merged customer stays opted out.</source>
+        <translation>Một trong hai khách đã từ chối nhận SMS, nên khách sau khi gộp vẫn từ chối nhận SMS.</translation>
     </message>
 </context>
 <context>
@@ -2146,12 +2257,28 @@ Dữ liệu: {db}</translation>
         <translation>Ghi nhận đơn hàng</translation>
     </message>
     <message>
+        <source>For {name}. Points, tier and totals are updated.</source>
+        <translation>Cho khách {name}. Điểm, hạng và tổng chi tiêu được cập nhật.</translation>
+    </message>
+    <message>
+        <source>Points, tier and totals are updated.</source>
+        <translation>Điểm, hạng và tổng chi tiêu được cập nhật.</translation>
+    </message>
+    <message>
         <source>e.g. 1.500.000 or 1,5tr</source>
         <translation>ví dụ 1.500.000 hoặc 1,5tr</translation>
     </message>
     <message>
-        <source>Amount (đồng)</source>
-        <translation>Số tiền (đồng)</translation>
+        <source>optional, e.g. Mỹ phẩm</source>
+        <translation>không bắt buộc, ví dụ Mỹ phẩm</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>không bắt buộc</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Số tiền</translation>
     </message>
     <message>
         <source>Date</source>
@@ -2172,6 +2299,10 @@ Dữ liệu: {db}</translation>
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>not an amount yet</source>
+        <translation>chưa phải số tiền hợp lệ</translation>
     </message>
     <message>
         <source>Enter an amount greater than 0, e.g. 250.000 or 1,5tr.</source>
@@ -2446,16 +2577,8 @@ Dữ liệu: {db}</translation>
         <translation>Làm lại (Ctrl+Y)</translation>
     </message>
     <message>
-        <source>Add condition</source>
-        <translation>Thêm điều kiện</translation>
-    </message>
-    <message>
         <source>Add the condition chosen in the list to the selected group</source>
         <translation>Thêm điều kiện đang chọn trong danh sách vào nhóm đang chọn</translation>
-    </message>
-    <message>
-        <source>Add group</source>
-        <translation>Thêm nhóm</translation>
     </message>
     <message>
         <source>Add a sub-group to the selected group</source>
@@ -2542,8 +2665,16 @@ Dữ liệu: {db}</translation>
         <translation>Không đếm được: {error}</translation>
     </message>
     <message>
-        <source>{n} cust.</source>
-        <translation>{n} khách</translation>
+        <source>+ Condition</source>
+        <translation>+ Điều kiện</translation>
+    </message>
+    <message>
+        <source>+ Group</source>
+        <translation>+ Nhóm</translation>
+    </message>
+    <message>
+        <source>{n} cust. · {share}</source>
+        <translation>{n} khách · {share}</translation>
     </message>
     <message>
         <source>{n} customers, {share} of all customers</source>
@@ -2692,6 +2823,10 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
         <translation>không: {rule}</translation>
     </message>
     <message>
+        <source>{a} to {b}</source>
+        <translation>{a} đến {b}</translation>
+    </message>
+    <message>
         <source>(last {n} days)</source>
         <translation>({n} ngày qua)</translation>
     </message>
@@ -2754,6 +2889,10 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
         <translation>Hủy</translation>
     </message>
     <message>
+        <source>Change colour…</source>
+        <translation>Đổi màu…</translation>
+    </message>
+    <message>
         <source>Tag colour</source>
         <translation>Màu thẻ</translation>
     </message>
@@ -2777,6 +2916,14 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
         <translation>Sửa…</translation>
     </message>
     <message>
+        <source>Move to group…</source>
+        <translation>Chuyển vào nhóm…</translation>
+    </message>
+    <message>
+        <source>Put the tag into a group, or take it out of its group</source>
+        <translation>Đưa thẻ vào một nhóm, hoặc đưa thẻ ra khỏi nhóm</translation>
+    </message>
+    <message>
         <source>Merge into…</source>
         <translation>Gộp vào…</translation>
     </message>
@@ -2787,6 +2934,14 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
     <message>
         <source>Show customers</source>
         <translation>Xem khách hàng</translation>
+    </message>
+    <message>
+        <source>Tag groups…</source>
+        <translation>Nhóm thẻ…</translation>
+    </message>
+    <message>
+        <source>Create, rename or delete tag groups</source>
+        <translation>Tạo, đổi tên hoặc xóa nhóm thẻ</translation>
     </message>
     <message>
         <source>Tag</source>
@@ -2837,6 +2992,10 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
         <translation>Thao tác hàng loạt gần đây</translation>
     </message>
     <message>
+        <source>None yet. Bulk tagging here or on the Customers page shows up here, ready to undo.</source>
+        <translation>Chưa có. Các lần gắn thẻ hàng loạt ở đây hoặc ở trang Khách hàng sẽ hiện ở đây để có thể hoàn tác.</translation>
+    </message>
+    <message>
         <source>Undo selected operation</source>
         <translation>Hoàn tác thao tác đã chọn</translation>
     </message>
@@ -2867,6 +3026,18 @@ Hãy tạo quy tắc rồi bấm Lưu.</translation>
     <message>
         <source>Delete the tag “{name}”? {n} customers carry it and will lose it.</source>
         <translation>Xóa thẻ “{name}”? {n} khách hàng đang có thẻ này sẽ mất thẻ.</translation>
+    </message>
+    <message>
+        <source>(no group)</source>
+        <translation>(không thuộc nhóm)</translation>
+    </message>
+    <message>
+        <source>Move to group</source>
+        <translation>Chuyển vào nhóm</translation>
+    </message>
+    <message>
+        <source>Group for “{name}” (type a new name to create a group):</source>
+        <translation>Nhóm của “{name}” (gõ tên mới để tạo nhóm):</translation>
     </message>
     <message>
         <source>Merge tag</source>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 from sqlalchemy import func, select
 
@@ -15,27 +15,13 @@ N = 600
 
 
 @pytest.fixture
-def demo_db(db):
-    from loyalty_desktop.demo import generate_demo
-
-    generate_demo(db, N, 3000, seed=11)
-    return db
+def demo_db(demo_data):
+    return demo_data(N, 3000, seed=11)
 
 
 @pytest.fixture
-def window(qtbot, qapp, demo_db, tmp_path):
-    from loyalty_desktop.ui.context import AppContext
-    from loyalty_desktop.ui.main_window import MainWindow
-
-    ctx = AppContext(demo_db)
-    ctx.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    ctx.tasks.shutdown()
+def window(main_window, demo_db):
+    return main_window(demo_db)
 
 
 @pytest.fixture
@@ -290,3 +276,128 @@ def test_add_customer_and_record_purchase(qtbot, page):
     assert dialog.purchase_table.rowCount() == 1
     wait_loaded(qtbot, page, N + 1)
     dialog.close()
+
+
+def test_new_customer_with_a_used_phone_is_refused(qtbot, page, monkeypatch):
+    other = page.model.row_data(2)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a) or
+                                                              QMessageBox.StandardButton.Yes))
+    dialog = page.add_customer()
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Khách Trùng Số")
+    dialog.phone_edit.setText(other["phone"].replace(" ", ""))
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["phone"].isVisible(), timeout=10000)
+    assert other["name"] in dialog.errors["phone"].text()
+    assert dialog.message.text() == dialog.tr("A customer with this phone number already exists.")
+    assert dialog.customer_id is None and not asked  # a new customer is refused, not offered a merge
+    assert core_count(page) == N
+    with page.ctx.db.connect() as conn:
+        assert cu.count_customers(conn, cu.CustomerQuery(search="Khách Trùng Số")) == 0
+    dialog.close()
+
+
+def test_card_declined_merge_keeps_the_old_phone(qtbot, page, monkeypatch):
+    a, b = page.model.row_data(0), page.model.row_data(1)
+    dialog = page.open_customer(a["id"])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.card is not None, timeout=10000)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a_, **k: QMessageBox.StandardButton.No))
+    opened = []
+    monkeypatch.setattr(type(dialog), "open_merge", lambda self, other: opened.append(other))
+    dialog.phone_edit.setText(b["phone"])
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors["phone"].isVisible() and dialog.buttons.isEnabled(), timeout=10000)
+    assert opened == []
+    with page.ctx.db.connect() as conn:
+        assert cu.get_customer(conn, a["id"])["phone"].replace("+84", "0") == a["phone"].replace(" ", "")
+    dialog.close()
+
+
+def test_purchase_dialog_validates_and_records(qtbot, page):
+    cid = page.model.row_data(0)["id"]
+    with page.ctx.db.connect() as conn:
+        before = cu.get_customer(conn, cid)
+    card = page.open_customer(cid)
+    qtbot.addWidget(card)
+    qtbot.waitUntil(lambda: card.card is not None, timeout=10000)
+    dialog = card.record_purchase()
+    qtbot.addWidget(dialog)
+    assert before["full_name"] in dialog.customer_label.text()
+    for bad in ("", "abc", "0", "-5", "1,5x"):
+        dialog.amount.setText(bad)
+        dialog._check()
+        assert dialog.error.isVisible() and dialog.result() != QDialog.DialogCode.Accepted, bad
+    dialog.amount.setText("1,5tr")
+    assert dialog.amount_preview.text() == "= 1.500.000 ₫" and not dialog.error.isVisible()
+    dialog.category.setText("Mỹ phẩm")
+    dialog._check()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_values()["amount"] == 1_500_000
+    qtbot.waitUntil(lambda: card.card.get("order_count") == (before["order_count"] or 0) + 1, timeout=10000)
+    assert card.card["total_spent"] == (before["total_spent"] or 0) + 1_500_000
+    assert card.stat_labels["spent"].text() == f"{card.card['total_spent']:,}".replace(",", ".") + " ₫"
+    assert card.purchase_table.item(0, 2).text() == "1.500.000 ₫"
+    card.close()
+
+
+def test_merge_dialog_shows_values_as_users_read_them(qtbot, page):
+    from loyalty_desktop.ui.widgets.customer_card import MergeDialog
+
+    a, b = page.model.row_data(0), page.model.row_data(1)
+    with page.ctx.db.begin() as conn:  # a: no address; b: a long one and a birth date
+        cu.update_customer(conn, a["id"], {"address": "", "gender": "female"})
+        long_address = "Số 294 đường Ngô Quyền, Phường An Hòa, Quận Ninh Kiều, Thành phố Cần Thơ"
+        cu.update_customer(conn, b["id"], {"address": long_address, "birth_date": "05/03/1990", "gender": "male"})
+        ca, cb = cu.get_customer(conn, a["id"]), cu.get_customer(conn, b["id"])
+    dialog = MergeDialog(page.ctx, a["id"], b["id"], page)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=10000)
+    texts = {f: (g.button(0).text(), g.button(1).text()) for f, g in dialog.groups.items()}
+    assert texts["phone"] == (a["phone"], b["phone"])  # 0912 345 678, not +84…
+    assert texts["gender"] == (dialog.tr("Female"), dialog.tr("Male"))
+    assert texts["birth_date"][1] == "05/03/1990"
+    assert texts["address"][0] == "—" and texts["address"][1].endswith("…")  # long values are elided…
+    assert dialog.groups["address"].button(1).toolTip().endswith("Thành phố Cần Thơ")  # …in full in the tooltip
+    assert dialog.groups["address"].checkedId() == 1  # an empty value is filled from the other customer
+    assert dialog.groups["full_name"].checkedId() == 0
+    orders = (ca["order_count"] or 0) + (cb["order_count"] or 0)
+    assert f"{orders} orders" in dialog.result_label.text() and a["name"] in dialog.result_label.text()
+    dialog.groups["full_name"].button(1).setChecked(True)
+    assert b["name"] in dialog.result_label.text()
+    dialog.merge()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    with page.ctx.db.connect() as conn:
+        merged = cu.get_customer(conn, a["id"])
+    assert merged["full_name"] == b["name"] and merged["address"].endswith("Thành phố Cần Thơ")
+    assert merged["order_count"] == orders
+
+
+def test_card_phone_conflict_merge_end_to_end(qtbot, page, monkeypatch):
+    """Typing another customer's phone on the card, accepting the offered merge, merging in the real dialog."""
+    from loyalty_desktop.ui.widgets.customer_card import MergeDialog
+
+    a, b = page.model.row_data(0), page.model.row_data(1)
+    with page.ctx.db.connect() as conn:
+        orders = cu.get_customer(conn, a["id"])["order_count"] + cu.get_customer(conn, b["id"])["order_count"]
+    card = page.open_customer(a["id"])
+    qtbot.addWidget(card)
+    qtbot.waitUntil(lambda: card.card is not None, timeout=10000)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a_, **k: QMessageBox.StandardButton.Yes))
+    card.phone_edit.setText(b["phone"].replace(" ", "."))  # 0912.345.678: normalised like the import
+    card.save()
+    qtbot.waitUntil(lambda: bool(card.findChildren(MergeDialog)), timeout=10000)
+    merge = card.findChildren(MergeDialog)[0]
+    qtbot.waitUntil(lambda: merge.ok.isEnabled(), timeout=10000)
+    assert (merge.keep_id, merge.other_id) == (a["id"], b["id"])
+    merge.groups["phone"].button(1).setChecked(True)
+    merge.ok.click()
+    qtbot.waitUntil(lambda: merge.result() == QDialog.DialogCode.Accepted, timeout=10000)
+    qtbot.waitUntil(lambda: card.card is not None and card.card["order_count"] == orders, timeout=10000)
+    assert card.phone_edit.text() == b["phone"] and card.customer_id == a["id"]
+    with page.ctx.db.connect() as conn:
+        assert core_count(page) == N - 1
+        assert cu.get_customer(conn, a["id"])["phone"] == "+84" + b["phone"].replace(" ", "")[1:]
+    wait_loaded(qtbot, page, N - 1)
+    card.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
@@ -11,24 +10,13 @@ from loyalty_desktop import tags as tag_core
 
 
 @pytest.fixture
-def window(qtbot, qapp, db, tmp_path):
-    from loyalty_desktop.demo import generate_demo
+def window(main_window, demo_data):
     from loyalty_desktop.segments.store import save_segment
-    from loyalty_desktop.ui.context import AppContext
-    from loyalty_desktop.ui.main_window import MainWindow
 
-    generate_demo(db, 400, 2000, seed=4)
+    db = demo_data(400, 2000, seed=4)
     with db.begin() as conn:
         save_segment(conn, "Khách nữ", {"field": "gender", "op": "eq", "value": "female"})
-    ctx = AppContext(db)
-    ctx.settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ctx)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    ctx.tasks.shutdown()
+    return main_window(db)
 
 
 @pytest.fixture
@@ -148,3 +136,107 @@ def test_show_customers_navigates_with_tag_filter(qtbot, window, page):
     cp = window.pages["customers"]
     qtbot.waitUntil(lambda: cp.model.query.tag_id == tag(page, "VIP")["id"] and cp.model.count == count(page, "VIP"),
                     timeout=15000)
+
+
+def group_of(page, tag_name):
+    with page.ctx.db.connect() as conn:
+        t = tag_core.find_tag(conn, tag_name)
+        g = None if t["group_id"] is None else tag_core.find_group(conn, t["group_id"])
+        return None if g is None else g["name"]
+
+
+def group_names(page):
+    with page.ctx.db.connect() as conn:
+        return [g["name"] for g in tag_core.list_groups(conn)]
+
+
+def answers(monkeypatch, cls, method, values):
+    """Make a static QInputDialog/QMessageBox method return ``values`` in turn (and record its arguments)."""
+    seen = []
+    it = iter(values)
+    monkeypatch.setattr(cls, method, staticmethod(lambda *a, **k: (seen.append(a), next(it))[1]))
+    return seen
+
+
+def test_tag_groups_create_rename_delete(qtbot, page, monkeypatch):
+    dialog = page.manage_groups()
+    qtbot.addWidget(dialog)
+    assert dialog.list.topLevelItemCount() == len(group_names(page)) > 0
+    assert not dialog.rename_button.isEnabled() and not dialog.delete_button.isEnabled()
+
+    answers(monkeypatch, QInputDialog, "getText", [("  Mùa   vụ ", True)])
+    dialog.new_group()
+    qtbot.waitUntil(lambda: dialog.select_group("Mùa vụ"), timeout=10000)
+    assert "Mùa vụ" in group_names(page) and dialog.rename_button.isEnabled()
+
+    # a duplicate (other case/accents) is refused before anything is written, and asked again
+    warned = answers(monkeypatch, QMessageBox, "warning", [QMessageBox.StandardButton.Ok])
+    asked = answers(monkeypatch, QInputDialog, "getText", [("MUA VU", True), ("", False)])
+    dialog.new_group()
+    assert len(asked) == 2 and "already exists" in warned[0][2] and "Mùa vụ" in warned[0][2]
+    assert sorted(group_names(page)).count("Mùa vụ") == 1 and "MUA VU" not in group_names(page)
+
+    # rename; renaming onto another group's name is refused
+    before = group_names(page)
+    answers(monkeypatch, QMessageBox, "warning", [QMessageBox.StandardButton.Ok])
+    answers(monkeypatch, QInputDialog, "getText", [("kênh liên hệ", True), ("", False)])
+    dialog.select_group("Mùa vụ")
+    dialog.rename_group()
+    assert group_names(page) == before
+    answers(monkeypatch, QInputDialog, "getText", [("Dịp lễ", True)])
+    dialog.select_group("Mùa vụ")
+    dialog.rename_group()
+    qtbot.waitUntil(lambda: dialog.select_group("Dịp lễ"), timeout=10000)
+    assert "Mùa vụ" not in group_names(page) and "Dịp lễ" in group_names(page)
+
+    # delete a group with tags: the confirmation says the tags are kept; they end up ungrouped
+    members = [t["name"] for t in page.data["tags"] if t["group"] == "Loại khách"]
+    assert len(members) >= 2
+    customers_before = count(page, members[0])
+    confirm = answers(monkeypatch, QMessageBox, "question", [QMessageBox.StandardButton.Cancel])
+    assert dialog.select_group("Loại khách")
+    dialog.delete_group()
+    assert "Loại khách" in group_names(page)  # cancelled: nothing happened
+    assert f"Its {len(members)} tag(s) are kept, without a group" in confirm[0][2]
+    answers(monkeypatch, QMessageBox, "question", [QMessageBox.StandardButton.Yes])
+    dialog.delete_group()
+    qtbot.waitUntil(lambda: not dialog.select_group("Loại khách"), timeout=10000)
+    assert "Loại khách" not in group_names(page)
+    assert all(tag(page, name) is not None and group_of(page, name) is None for name in members)
+    assert count(page, members[0]) == customers_before
+    qtbot.waitUntil(lambda: all(t["group"] is None for t in page.data["tags"] if t["name"] in members),
+                    timeout=10000)
+    row = next(i for i in range(page.table.rowCount()) if page.table.item(i, 0).text() == members[0])
+    assert page.table.item(row, 1).text() == ""
+
+
+def test_move_tag_into_and_out_of_a_group(qtbot, page, monkeypatch):
+    assert group_of(page, "VIP") == "Loại khách"
+    assert not page.move_button.isEnabled()
+    page.select_tag("VIP")
+    assert page.move_button.isEnabled()
+    seen = answers(monkeypatch, QInputDialog, "getItem", [("Kênh liên hệ", True)])
+    page.move_to_group()
+    items = seen[0][3]
+    assert items[0] == page.tr("(no group)") and "Kênh liên hệ" in items
+    assert seen[0][4] == items.index("Loại khách")  # the current group is preselected
+    qtbot.waitUntil(lambda: group_of(page, "VIP") == "Kênh liên hệ", timeout=10000)
+    qtbot.waitUntil(lambda: page.select_tag("VIP") and page.current_tag()["group"] == "Kênh liên hệ", timeout=10000)
+
+    # a new name creates the group
+    answers(monkeypatch, QInputDialog, "getItem", [("  Khách   đặc biệt ", True)])
+    page.move_to_group()
+    qtbot.waitUntil(lambda: group_of(page, "VIP") == "Khách đặc biệt", timeout=10000)
+    qtbot.waitUntil(lambda: page.select_tag("VIP") and page.current_tag()["group"] == "Khách đặc biệt",
+                    timeout=10000)
+
+    # cancelling changes nothing
+    answers(monkeypatch, QInputDialog, "getItem", [("Chăm sóc", False)])
+    page.move_to_group()
+    assert group_of(page, "VIP") == "Khách đặc biệt"
+
+    # out of any group
+    answers(monkeypatch, QInputDialog, "getItem", [(page.tr("(no group)"), True)])
+    page.move_to_group()
+    qtbot.waitUntil(lambda: group_of(page, "VIP") is None, timeout=10000)
+    assert tag(page, "VIP") is not None and count(page, "VIP") > 0

@@ -208,6 +208,7 @@ class CustomersPage(QWidget):
         self.gender.addItem(self.tr("Unknown"), "unknown")
         self.tag = self._combo(self.tr("Any tag"))
         self.purchases = self._combo(self.tr("Any purchases"))
+        self.purchases.setMinimumWidth(176)  # "Mua hàng: tất cả" in full at 1366 px
         self.purchases.addItem(self.tr("Has purchases"), True)
         self.purchases.addItem(self.tr("No purchases"), False)
         self.opt = self._combo(self.tr("Any SMS status"))
@@ -215,6 +216,7 @@ class CustomersPage(QWidget):
         self.opt.addItem(self.tr("Not opted out"), False)
         self.segment = self._combo(self.tr("All customers"))
         self.segment.setToolTip(self.tr("Show only the customers of a saved segment"))
+        self.segment.setMinimumWidth(160)
         for w in (self.province, self.gender, self.tag, self.purchases, self.opt, self.segment):
             bl.addWidget(w, 1)
         self.rule_chip = QToolButton()
@@ -586,7 +588,8 @@ class CustomersPage(QWidget):
 
 
 def screenshots(ctx, window, out_dir):
-    """Extra states for the README: a search, the customer card."""
+    """Extra states for the README: a search, the customer card, the record-a-purchase dialog (with an
+    amount typed) and the merge dialog (two customers side by side; nothing is merged)."""
     from loyalty_desktop.ui.screenshots import _settle
     from PySide6.QtWidgets import QApplication
 
@@ -609,5 +612,24 @@ def screenshots(ctx, window, out_dir):
         path = out_dir / "customer-card.png"
         dialog.grab().save(str(path))
         written.append(path)
+        purchase = dialog.record_purchase()
+        purchase.amount.setText("1,5tr")
+        purchase.category.setText("Mỹ phẩm")
+        _settle(app, purchase, 0.3, ctx.tasks)
+        path = out_dir / "purchase-dialog.png"
+        purchase.grab().save(str(path))
+        written.append(path)
+        purchase.reject()
         dialog.close()
+    other = page.model.row_data(1)
+    if data and other:
+        from loyalty_desktop.ui.widgets.customer_card import MergeDialog
+
+        merge = MergeDialog(ctx, data["id"], other["id"], page)
+        merge.open()
+        _settle(app, merge, 1.0, ctx.tasks)
+        path = out_dir / "customer-merge.png"
+        merge.grab().save(str(path))
+        written.append(path)
+        merge.reject()
     return written

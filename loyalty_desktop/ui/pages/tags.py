@@ -1,5 +1,6 @@
-"""Tags page: tags with customers, share and total spent; create/edit/merge/delete; groups;
-bulk apply to a saved segment (with progress and undo); recent operations."""
+"""Tags page: tags with customers, share and total spent; create/edit/merge/delete; tag groups ("nhóm lớn":
+create, rename, delete, move a tag into/out of a group); bulk apply to a saved segment (with progress and
+undo); recent operations."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +69,14 @@ def _write(state, db, action, *args):
             return tag_core.merge_tags(conn, args[0], args[1])
         if action == "undo":
             return tag_core.undo_operation(conn, args[0])
+        if action == "set_group":
+            return tag_core.set_tag_group(conn, args[0], args[1])
+        if action == "group_create":
+            return tag_core.create_group(conn, args[0])
+        if action == "group_rename":
+            return tag_core.rename_group(conn, args[0], args[1])
+        if action == "group_delete":
+            return tag_core.delete_group(conn, args[0])
     raise ValueError(action)
 
 
@@ -98,10 +110,14 @@ class TagDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit tag") if tag else self.tr("New tag"))
         self.color = (tag or {}).get("color") or tag_core.PALETTE[len(groups) % len(tag_core.PALETTE)]
+        self.setMinimumWidth(440)
         form = QFormLayout(self)
+        form.setContentsMargins(18, 16, 18, 14)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.name = QLineEdit((tag or {}).get("name", ""))
         self.name.setPlaceholderText(self.tr("e.g. VIP, Khách sỉ"))
         self.color_button = QPushButton()
+        self.color_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.color_button.clicked.connect(self.pick_color)
         self.description = QLineEdit((tag or {}).get("description") or "")
         self.group = QComboBox()
@@ -118,6 +134,7 @@ class TagDialog(QDialog):
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setProperty("primary", True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
@@ -125,8 +142,9 @@ class TagDialog(QDialog):
         self._show_color()
 
     def _show_color(self) -> None:
-        self.color_button.setText(self.color)
-        self.color_button.setIcon(_swatch(self.color))
+        self.color_button.setText(self.tr("Change colour…"))
+        self.color_button.setIcon(_swatch(self.color, 16))
+        self.color_button.setToolTip(self.color)
 
     def pick_color(self) -> None:
         color = QColorDialog.getColor(QColor(self.color), self, self.tr("Tag colour"))
@@ -145,6 +163,153 @@ class TagDialog(QDialog):
                 self.group.currentText().strip() or None)
 
 
+class GroupsDialog(QDialog):
+    """Tag groups ("nhóm lớn"): the list with their tags; create, rename, delete.
+    Writes go through the page (worker + reload); the dialog refreshes when the page reloads."""
+
+    def __init__(self, page: "TagsPage") -> None:
+        super().__init__(page)
+        self.page = page
+        self.setWindowTitle(self.tr("Tag groups"))
+        self.resize(560, 480)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(16, 14, 16, 12)
+        hint = QLabel(self.tr("A group gathers related tags, e.g. “Hạng thành viên”: Bạc, Vàng, Kim cương. "
+                              "Segments can then ask for “has any tag of the group”. To put a tag into a group, "
+                              "use “Move to group…” on the Tags page."), objectName="Muted")
+        hint.setWordWrap(True)
+        root.addWidget(hint)
+        body = QHBoxLayout()
+        self.list = QTreeWidget()
+        self.list.setColumnCount(2)
+        self.list.setHeaderLabels([self.tr("Group and its tags"), self.tr("Tags")])
+        self.list.header().setStretchLastSection(False)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.setRootIsDecorated(True)
+        self.list.currentItemChanged.connect(lambda *_a: self._on_selection())
+        self.list.itemDoubleClicked.connect(lambda *_a: self.rename_group())
+        body.addWidget(self.list, 1)
+        side = QVBoxLayout()
+        self.new_button = QPushButton(self.tr("New group…"))
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.new_group)
+        self.rename_button = QPushButton(self.tr("Rename…"))
+        self.rename_button.clicked.connect(self.rename_group)
+        self.delete_button = QPushButton(self.tr("Delete…"))
+        self.delete_button.setProperty("danger", True)
+        self.delete_button.clicked.connect(self.delete_group)
+        for b in (self.new_button, self.rename_button, self.delete_button):
+            side.addWidget(b)
+        side.addStretch(1)
+        body.addLayout(side)
+        root.addLayout(body, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        root.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.current_group()
+        members: dict[int, list[dict]] = {}
+        for t in self.page.data["tags"]:
+            if t["group_id"] is not None:
+                members.setdefault(t["group_id"], []).append(t)
+        self.list.clear()
+        for g in self.page.data["groups"]:
+            item = QTreeWidgetItem([g["name"], format_count(g["tags"])])
+            item.setData(0, Qt.ItemDataRole.UserRole, g["id"])
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+            for t in members.get(g["id"], []):
+                child = QTreeWidgetItem([t["name"], ""])
+                child.setIcon(0, _swatch(t["color"]))
+                child.setData(0, Qt.ItemDataRole.UserRole, g["id"])
+                item.addChild(child)
+            if not members.get(g["id"]):
+                child = QTreeWidgetItem([self.tr("no tags yet"), ""])
+                child.setForeground(0, QColor(style.MUTED))
+                child.setData(0, Qt.ItemDataRole.UserRole, g["id"])
+                item.addChild(child)
+            self.list.addTopLevelItem(item)
+            item.setExpanded(True)
+            if current and current["id"] == g["id"]:
+                self.list.setCurrentItem(item)
+        if not self.page.data["groups"]:
+            item = QTreeWidgetItem([self.tr("No groups yet. Create one with “New group…”."), ""])
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addTopLevelItem(item)
+        self._on_selection()
+
+    def current_group(self) -> dict | None:
+        item = self.list.currentItem()
+        gid = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return next((g for g in self.page.data["groups"] if g["id"] == gid), None)
+
+    def select_group(self, name: str) -> bool:
+        for i in range(self.list.topLevelItemCount()):
+            item = self.list.topLevelItem(i)
+            if item.text(0) == name:
+                self.list.setCurrentItem(item)
+                return True
+        return False
+
+    def _on_selection(self) -> None:
+        has = self.current_group() is not None
+        self.rename_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def _taken(self, name: str, exclude: int | None = None) -> str | None:
+        folded = tag_core.fold(name)
+        return next((g["name"] for g in self.page.data["groups"]
+                     if tag_core.fold(g["name"]) == folded and g["id"] != exclude), None)
+
+    def _ask_name(self, title: str, text: str = "", exclude: int | None = None) -> str | None:
+        label = self.tr("Group name:")
+        while True:
+            name, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+            name = " ".join((name or "").split())
+            if not ok or not name:
+                return None
+            taken = self._taken(name, exclude)
+            if taken is None:
+                return name
+            QMessageBox.warning(self, title, self.tr("A group named “{name}” already exists (names ignore case "
+                                                     "and accents).").format(name=taken))
+            text = name
+
+    def new_group(self) -> None:
+        name = self._ask_name(self.tr("New tag group"))
+        if name:
+            self.page._run("group_create", name)
+
+    def rename_group(self) -> None:
+        g = self.current_group()
+        if g is None:
+            return
+        name = self._ask_name(self.tr("Rename tag group"), g["name"], exclude=g["id"])
+        if name and name != g["name"]:
+            self.page._run("group_rename", g["id"], name)
+
+    def delete_group(self) -> None:
+        g = self.current_group()
+        if g is None:
+            return
+        if g["tags"]:
+            text = self.tr("Delete the group “{name}”? Its {n} tag(s) are kept, without a group; "
+                           "customers keep their tags.").format(name=g["name"], n=g["tags"])
+        else:
+            text = self.tr("Delete the empty group “{name}”?").format(name=g["name"])
+        answer = QMessageBox.question(self, self.tr("Delete tag group"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.page._run("group_delete", g["id"])
+
+
 class TagsPage(QWidget):
     COLS = ("name", "group", "customers", "share", "spent", "description")
 
@@ -152,6 +317,7 @@ class TagsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.data: dict = {"tags": [], "groups": [], "operations": [], "segments": []}
+        self.groups_dialog: GroupsDialog | None = None
         self._build()
         self.setStyleSheet(DISABLED_PRIMARY)
         ctx.data_changed.connect(self._on_data_changed)
@@ -175,6 +341,9 @@ class TagsPage(QWidget):
         bar = QHBoxLayout()
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.edit_button.clicked.connect(self.edit_tag)
+        self.move_button = QPushButton(self.tr("Move to group…"))
+        self.move_button.setToolTip(self.tr("Put the tag into a group, or take it out of its group"))
+        self.move_button.clicked.connect(self.move_to_group)
         self.merge_button = QPushButton(self.tr("Merge into…"))
         self.merge_button.clicked.connect(self.merge_tag)
         self.delete_button = QPushButton(self.tr("Delete…"))
@@ -182,9 +351,13 @@ class TagsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_tag)
         self.show_button = QPushButton(self.tr("Show customers"))
         self.show_button.clicked.connect(self.show_customers)
-        for b in (self.edit_button, self.merge_button, self.delete_button, self.show_button):
+        for b in (self.edit_button, self.move_button, self.merge_button, self.delete_button, self.show_button):
             bar.addWidget(b)
         bar.addStretch(1)
+        self.groups_button = QPushButton(self.tr("Tag groups…"))
+        self.groups_button.setToolTip(self.tr("Create, rename or delete tag groups"))
+        self.groups_button.clicked.connect(self.manage_groups)
+        bar.addWidget(self.groups_button)
         root.addLayout(bar)
 
         body = QHBoxLayout()
@@ -201,14 +374,14 @@ class TagsPage(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        for i, w in enumerate((200, 140, 100, 80, 150)):
+        for i, w in enumerate((195, 130, 95, 70, 140)):
             self.table.setColumnWidth(i, w)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.edit_tag())
         body.addWidget(self.table, 3)
 
         side = QFrame(objectName="Card")
-        side.setFixedWidth(330)
+        side.setFixedWidth(372)
         sl = QVBoxLayout(side)
         sl.setContentsMargins(14, 12, 14, 12)
         sl.addWidget(QLabel("<b>" + self.tr("Bulk tagging") + "</b>"))
@@ -239,7 +412,12 @@ class TagsPage(QWidget):
         sl.addWidget(self.bulk_result)
         sl.addSpacing(8)
         sl.addWidget(QLabel("<b>" + self.tr("Recent bulk operations") + "</b>"))
+        self.ops_empty = QLabel(self.tr("None yet. Bulk tagging here or on the Customers page shows up here, "
+                                        "ready to undo."), objectName="Muted")
+        self.ops_empty.setWordWrap(True)
+        sl.addWidget(self.ops_empty)
         self.ops = QListWidget()
+        self.ops.setWordWrap(True)
         sl.addWidget(self.ops, 1)
         self.undo_button = QPushButton(self.tr("Undo selected operation"))
         self.undo_button.clicked.connect(self.undo_selected)
@@ -310,7 +488,10 @@ class TagsPage(QWidget):
             else:
                 item.setData(Qt.ItemDataRole.UserRole + 1, True)
             self.ops.addItem(item)
+        self.ops_empty.setVisible(not data["operations"])
         self._on_selection()
+        if self.groups_dialog is not None:
+            self.groups_dialog.refresh()
 
     def current_tag(self) -> dict | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -328,7 +509,7 @@ class TagsPage(QWidget):
 
     def _on_selection(self) -> None:
         has = self.current_tag() is not None
-        for b in (self.edit_button, self.merge_button, self.delete_button, self.show_button):
+        for b in (self.edit_button, self.move_button, self.merge_button, self.delete_button, self.show_button):
             b.setEnabled(has)
         t = self.current_tag()
         if t is not None:
@@ -368,6 +549,34 @@ class TagsPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
             self._run("delete", t["id"])
+
+    def move_to_group(self) -> None:
+        """Move the selected tag into a group (an existing one, or a new name), or out of its group."""
+        t = self.current_tag()
+        if t is None:
+            return
+        none = self.tr("(no group)")
+        names = [none] + [g["name"] for g in self.data["groups"]]
+        current = names.index(t["group"]) if t["group"] in names else 0
+        choice, ok = QInputDialog.getItem(
+            self, self.tr("Move to group"),
+            self.tr("Group for “{name}” (type a new name to create a group):").format(name=t["name"]),
+            names, current, True)
+        choice = " ".join((choice or "").split())
+        if not ok or not choice:
+            return
+        group = None if choice == none else choice
+        if tag_core.fold(group or "") == tag_core.fold(t["group"] or ""):
+            return
+        self._run("set_group", t["id"], group)
+
+    def manage_groups(self) -> GroupsDialog:
+        if self.groups_dialog is None:
+            self.groups_dialog = GroupsDialog(self)
+            self.groups_dialog.finished.connect(lambda _r: setattr(self, "groups_dialog", None))
+        self.groups_dialog.refresh()
+        self.groups_dialog.open()
+        return self.groups_dialog
 
     def merge_tag(self) -> None:
         t = self.current_tag()
@@ -433,3 +642,21 @@ class TagsPage(QWidget):
         op_id = item.data(Qt.ItemDataRole.UserRole)
         self._run("undo", op_id, done=lambda n: self.bulk_result.setText(
             self.tr("Undone: {n} customers changed back.").format(n=format_count(n))))
+
+
+def screenshots(ctx, window, out_dir):
+    """Extra state for the README: the tag groups dialog."""
+    from PySide6.QtWidgets import QApplication
+
+    from loyalty_desktop.ui.screenshots import _settle
+
+    app = QApplication.instance()
+    page = window.page("tags")
+    dialog = page.manage_groups()
+    if page.data["groups"]:
+        dialog.select_group(page.data["groups"][0]["name"])
+    _settle(app, dialog, 0.5, ctx.tasks)
+    path = out_dir / "tag-groups.png"
+    dialog.grab().save(str(path))
+    dialog.reject()
+    return [path]

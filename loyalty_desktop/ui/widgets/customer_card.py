@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from loyalty_desktop import customers as cu
 from loyalty_desktop.ui import style
-from loyalty_desktop.ui.format import display_phone, format_date, format_datetime, format_vnd
+from loyalty_desktop.ui.format import display_phone, format_count, format_date, format_datetime, format_vnd
 
 PURCHASES_PAGE = 50
 
@@ -90,12 +91,17 @@ def _load_pair(state, db, a, b):
         return cu.get_customer(conn, a), cu.get_customer(conn, b)
 
 
-def _chip(name: str, color: str) -> QLabel:
+def _chip(name: str, color: str, tooltip: str = "") -> QLabel:
     label = QLabel(name)
+    q = QColor(color)
+    # a light tint of the tag colour ("#RRGGBB22" would be read by Qt as #AARRGGBB: a dark red)
     label.setStyleSheet(
-        f"QLabel {{ background: {color}22; color: {color}; border: 1px solid {color}; border-radius: 10px;"
-        " padding: 2px 10px; font-weight: 600; }")
+        f"QLabel {{ background: rgba({q.red()}, {q.green()}, {q.blue()}, 36); color: {q.darker(135).name()};"
+        f" border: 1px solid {q.name()}; border-radius: 10px; padding: 2px 10px; font-weight: 600; }}")
+    if tooltip:
+        label.setToolTip(tooltip)
     return label
+
 
 
 class CustomerCardDialog(QDialog):
@@ -221,7 +227,10 @@ class CustomerCardDialog(QDialog):
                                                        self.tr("Category"), self.tr("Channel"), self.tr("Branch")])
         self.purchase_table.verticalHeader().setVisible(False)
         self.purchase_table.verticalHeader().setDefaultSectionSize(style.ROW_HEIGHT)
-        self.purchase_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        ph = self.purchase_table.horizontalHeader()
+        ph.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1, 2):  # date, invoice, amount (with "(cancelled)"): never clipped
+            ph.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.purchase_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         pl.addWidget(self.purchase_table)
         self.tabs.addTab(purchases, self.tr("Purchases"))
@@ -297,7 +306,7 @@ class CustomerCardDialog(QDialog):
             if item.widget():
                 item.widget().deleteLater()
         for t in card["tags"]:
-            self.tags_row.addWidget(_chip(t["name"], t["color"]))
+            self.tags_row.addWidget(_chip(t["name"], t["color"], t.get("group") or ""))
         if not card["tags"]:
             self.tags_row.addWidget(QLabel(self.tr("No tags"), objectName="Muted"))
         self.tags_row.addStretch(1)
@@ -330,6 +339,9 @@ class CustomerCardDialog(QDialog):
                 item = QTableWidgetItem(v)
                 if j == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r["cancelled"]:
+                    item.setForeground(QColor(style.MUTED))
+                    item.setToolTip(self.tr("Cancelled purchase: not counted in the totals"))
                 self.purchase_table.setItem(i, j, item)
         total = (self.card or {}).get("purchase_count", 0)
         first = self._purchase_offset + 1 if rows else 0
@@ -450,7 +462,7 @@ class CustomerCardDialog(QDialog):
                                on_error=self._load_failed)
 
     def record_purchase(self):
-        dialog = PurchaseDialog(self)
+        dialog = PurchaseDialog(self, (self.card or {}).get("full_name"))
         dialog.accepted.connect(lambda: self._record(dialog.result_values()))
         dialog.open()
         return dialog
@@ -463,44 +475,93 @@ class CustomerCardDialog(QDialog):
 
 
 class PurchaseDialog(QDialog):
-    """Amount ("1.500.000", "1,5tr", "500k"), date/time, category, channel."""
+    """Amount ("1.500.000", "1,5tr", "500k", shown back as 1.500.000 ₫ while typing), date/time, category,
+    channel."""
 
-    def __init__(self, parent=None) -> None:
+    CHANNELS = ("Cửa hàng", "Facebook", "Zalo", "Shopee", "TikTok Shop", "Website")
+
+    def __init__(self, parent=None, customer_name: str | None = None) -> None:
         super().__init__(parent)
+        self._amount: int | None = None
         self.setWindowTitle(self.tr("Record a purchase"))
-        form = QFormLayout(self)
+        self.setMinimumWidth(460)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(18, 16, 18, 14)
+        title = QLabel(self.tr("Record a purchase"), objectName="SectionTitle")
+        title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        root.addWidget(title)
+        self.customer_label = QLabel(self.tr("For {name}. Points, tier and totals are updated.").format(
+            name=customer_name) if customer_name else self.tr("Points, tier and totals are updated."),
+            objectName="Muted")
+        self.customer_label.setWordWrap(True)
+        root.addWidget(self.customer_label)
+        form = QFormLayout()
+        form.setContentsMargins(0, 8, 0, 0)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount = QLineEdit()
         self.amount.setPlaceholderText(self.tr("e.g. 1.500.000 or 1,5tr"))
+        self.amount.textChanged.connect(self._preview)
+        self.amount_preview = QLabel(" ", objectName="Muted")
+        amount_cell = QWidget()
+        al = QVBoxLayout(amount_cell)
+        al.setContentsMargins(0, 0, 0, 0)
+        al.setSpacing(2)
+        al.addWidget(self.amount)
+        al.addWidget(self.amount_preview)
         self.when = QDateTimeEdit(datetime.now())
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.when.setMaximumDate(QDate.currentDate())
         self.category = QLineEdit()
+        self.category.setPlaceholderText(self.tr("optional, e.g. Mỹ phẩm"))
         self.channel = QComboBox()
         self.channel.setEditable(True)
-        self.channel.addItems(["", "Cửa hàng", "Facebook", "Zalo", "Shopee", "Website"])
-        self.error = QLabel("", objectName="ErrorLabel")
-        form.addRow(self.tr("Amount (đồng)"), self.amount)
+        self.channel.addItem("")
+        self.channel.addItems(list(self.CHANNELS))
+        self.channel.lineEdit().setPlaceholderText(self.tr("optional"))
+        form.addRow(self.tr("Amount"), amount_cell)
         form.addRow(self.tr("Date"), self.when)
         form.addRow(self.tr("Category"), self.category)
         form.addRow(self.tr("Channel"), self.channel)
-        form.addRow(self.error)
+        root.addLayout(form)
+        self.error = QLabel("", objectName="ErrorLabel")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        root.addWidget(self.error)
+        root.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Record"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Record"))
+        self.ok.setProperty("primary", True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        root.addWidget(buttons)
 
-    def _check(self) -> None:
+    @staticmethod
+    def _parse(text: str) -> int | None:
         from loyalty_desktop.vn.money import parse_vnd
 
         try:
-            value = parse_vnd(self.amount.text())
+            value = parse_vnd(text)
         except ValueError:
-            value = None
-        if not value or value <= 0:
+            return None
+        return value if value and value > 0 else None
+
+    def _preview(self, text: str) -> None:
+        self.error.setVisible(False)
+        if not text.strip():
+            self.amount_preview.setText(" ")
+            return
+        value = self._parse(text)
+        self.amount_preview.setText("= " + format_vnd(value) if value else self.tr("not an amount yet"))
+
+    def _check(self) -> None:
+        value = self._parse(self.amount.text())
+        if value is None:
             self.error.setText(self.tr("Enter an amount greater than 0, e.g. 250.000 or 1,5tr."))
+            self.error.setVisible(True)
+            self.amount.setFocus()
             return
         self._amount = value
         self.accept()
@@ -511,26 +572,45 @@ class PurchaseDialog(QDialog):
 
 
 class MergeDialog(QDialog):
-    """Merge two customers: pick, field by field, which value to keep."""
+    """Merge two customers: pick, field by field, which value to keep; shows what the merged customer gets."""
 
     merged = Signal(int)
+    VALUE_WIDTH = 250  # longer values are elided (full text in the tooltip)
 
     def __init__(self, ctx, keep_id: int, other_id: int, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.keep_id, self.other_id = keep_id, other_id
         self.groups: dict[str, QButtonGroup] = {}
+        self.pair: tuple[dict, dict] | None = None
         self.setWindowTitle(self.tr("Merge customers"))
-        self.resize(720, 460)
+        self.setMinimumWidth(720)
         root = QVBoxLayout(self)
-        root.addWidget(QLabel(self.tr("Choose the value to keep for each field. All purchases, tags and history "
-                                      "of both customers are kept; points are added up."), wordWrap=True))
-        self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(16)
-        root.addLayout(self.grid)
-        root.addStretch(1)
+        root.setContentsMargins(18, 16, 18, 14)
+        root.setSpacing(10)
+        intro = QLabel(self.tr("Choose the value to keep for each field. All purchases, tags and history of both "
+                               "customers are kept; points are added up. The second customer is then removed."),
+                       objectName="Muted")
+        intro.setWordWrap(True)
+        root.addWidget(intro)
+        box = QFrame(objectName="Card")
+        self.grid = QGridLayout(box)
+        self.grid.setContentsMargins(14, 10, 14, 10)
+        self.grid.setHorizontalSpacing(18)
+        self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(2, 1)
+        self.loading = QLabel(self.tr("Loading…"), objectName="Muted")
+        self.grid.addWidget(self.loading, 0, 0)
+        root.addWidget(box)
+        self.result_label = QLabel("", objectName="Muted")
+        self.result_label.setWordWrap(True)
+        root.addWidget(self.result_label)
         self.error = QLabel("", objectName="ErrorLabel")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
         root.addWidget(self.error)
+        root.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(self.tr("Merge"))
@@ -541,48 +621,122 @@ class MergeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         root.addWidget(buttons)
         ctx.tasks.run(f"merge-load-{id(self)}", _load_pair, ctx.db, keep_id, other_id, on_result=self._show,
-                      on_error=lambda exc: self.error.setText(ctx.error_text(exc)))
+                      on_error=self._failed)
+
+    def _failed(self, exc) -> None:
+        self.error.setText(self.ctx.error_text(exc))
+        self.error.setVisible(True)
+
+    def display(self, field: str, value) -> str:
+        """A field value as users read it: 0912 345 678, dd/mm/yyyy, Nam/Nữ; "—" when empty."""
+        if value is None or value == "":
+            return "—"
+        if field == "phone":
+            return display_phone(value)
+        if field == "birth_date":
+            return format_date(value)
+        if field == "gender":
+            return {"male": self.tr("Male"), "female": self.tr("Female")}.get(value, "—")
+        return " ".join(str(value).split())
+
+    def _header(self, c: dict, role: str, color: str) -> QWidget:
+        """Name in bold; below: kept/removed, orders, total spent and points (muted)."""
+        cell = QWidget()
+        layout = QVBoxLayout(cell)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(0)
+        name = QLabel(c.get("full_name") or self.tr("(no name)"))
+        name.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        layout.addWidget(name)
+        facts = self.tr("{n} orders · {spent} · {points} points").format(
+            n=format_count(c.get("order_count") or 0), spent=format_vnd(c.get("total_spent") or 0),
+            points=format_count(c.get("points") or 0))
+        layout.addWidget(QLabel(facts, objectName="Muted"))
+        role_label = QLabel(role)
+        role_label.setStyleSheet(f"color: {color}; font-weight: 600;")
+        layout.addWidget(role_label)
+        return cell
 
     def _show(self, pair) -> None:
+        self.pair = pair
         a, b = pair
+        self.loading.deleteLater()
         labels = {"full_name": self.tr("Name"), "phone": self.tr("Phone"), "gender": self.tr("Gender"),
                   "birth_date": self.tr("Birth date"), "email": self.tr("E-mail"), "address": self.tr("Address"),
                   "province": self.tr("Province"), "note": self.tr("Note"), "code": self.tr("Code")}
-        self.grid.addWidget(QLabel("<b>" + self.tr("Keep #{id}").format(id=a["id"]) + "</b>"), 0, 1)
-        self.grid.addWidget(QLabel("<b>" + self.tr("Merge in #{id}").format(id=b["id"]) + "</b>"), 0, 2)
-
-        def show(field, v):
-            if v is None or v == "":
-                return "—"
-            if field == "phone":
-                return display_phone(v)
-            if field == "birth_date":
-                return format_date(v)
-            return str(v)
-
-        for row, field in enumerate(cu.MERGE_FIELDS, start=1):
-            self.grid.addWidget(QLabel(labels[field]), row, 0)
+        self.grid.addWidget(self._header(a, self.tr("kept"), style.SUCCESS), 0, 1)
+        self.grid.addWidget(self._header(b, self.tr("removed after merging"), style.DANGER), 0, 2)
+        metrics = QFontMetrics(self.font())
+        row = 1
+        for field in cu.MERGE_FIELDS:
+            left_text, right_text = self.display(field, a.get(field)), self.display(field, b.get(field))
+            self.grid.addWidget(QLabel(labels[field], objectName="Muted"), row, 0)
             group = QButtonGroup(self)
-            left = QRadioButton(show(field, a.get(field)))
-            right = QRadioButton(show(field, b.get(field)))
-            left.setChecked(True)
-            group.addButton(left, 0)
-            group.addButton(right, 1)
-            self.grid.addWidget(left, row, 1)
-            self.grid.addWidget(right, row, 2)
+            for col, text in ((1, left_text), (2, right_text)):
+                button = QRadioButton(metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.VALUE_WIDTH))
+                if button.text() != text:
+                    button.setToolTip(text)
+                group.addButton(button, col - 1)
+                self.grid.addWidget(button, row, col)
+            # the kept customer's value by default; an empty one is filled from the other customer
+            empty_left = a.get(field) in (None, "") and b.get(field) not in (None, "")
+            group.button(1 if empty_left else 0).setChecked(True)
+            if left_text == right_text:
+                for button in group.buttons():
+                    button.setEnabled(False)
+                    button.setToolTip(self.tr("Same value for both customers"))
+            group.idToggled.connect(lambda *_a: self._update_result())
             self.groups[field] = group
+            row += 1
+        self.grid.addWidget(QLabel(self.tr("Tags"), objectName="Muted"), row, 0)
+        for col, c in ((1, a), (2, b)):
+            text = ", ".join(t["name"] for t in c.get("tags") or []) or "—"
+            value = QLabel(metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.VALUE_WIDTH + 20))
+            value.setToolTip(text)
+            value.setContentsMargins(22, 0, 0, 0)  # line up with the radio buttons' text
+            self.grid.addWidget(value, row, col)
+        self._update_result()
         self.ok.setEnabled(True)
+        # the new rows are shown by a queued call: fit the dialog once they are
+        QTimer.singleShot(0, self._fit)
+
+    def _fit(self) -> None:
+        """Grow to show every row (word-wrapped labels make the plain minimum size too small)."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.minimumWidth(), self.sizeHint().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        self.resize(width, max(height, self.sizeHint().height()))
+
+    def _update_result(self) -> None:
+        if self.pair is None:
+            return
+        a, b = self.pair
+        name = a.get("full_name") if self.choices().get("full_name") == "keep" else b.get("full_name")
+        tags = sorted({t["name"] for t in (a.get("tags") or []) + (b.get("tags") or [])}, key=str.lower)
+        orders = (a.get("order_count") or 0) + (b.get("order_count") or 0)
+        text = self.tr("After merging, {name} has {n} orders ({spent}) and {points} points.").format(
+            name=name or self.tr("(no name)"), n=format_count(orders),
+            spent=format_vnd((a.get("total_spent") or 0) + (b.get("total_spent") or 0)),
+            points=format_count((a.get("points") or 0) + (b.get("points") or 0)))
+        if tags:
+            text += " " + self.tr("Tags: {tags}.").format(tags=", ".join(tags))
+        if a.get("sms_opt_out") or b.get("sms_opt_out"):
+            text += " " + self.tr("One of them opted out of SMS, so the merged customer stays opted out.")
+        self.result_label.setText(text)
 
     def choices(self) -> dict[str, str]:
         return {f: ("other" if g.checkedId() == 1 else "keep") for f, g in self.groups.items()}
 
     def merge(self) -> None:
         self.ok.setEnabled(False)
+        self.error.setVisible(False)
         self.ctx.tasks.run(f"merge-{id(self)}", _merge, self.ctx.db, self.keep_id, self.other_id, self.choices(),
                            write=True, on_result=self._done,
-                           on_error=lambda exc: (self.ok.setEnabled(True), self.error.setText(self.ctx.error_text(exc))))
+                           on_error=lambda exc: (self.ok.setEnabled(True), self._failed(exc)))
 
     def _done(self, result: dict) -> None:
         self.ctx.notify_changed("customers")
         self.merged.emit(result["kept"])
         self.accept()
+

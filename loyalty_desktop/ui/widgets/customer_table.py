@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -371,10 +371,17 @@ class TagChipsDelegate(QStyledItemDelegate):
         fm = QFontMetrics(font)
         rect = option.rect.adjusted(4, 5, -4, -5)
         x = rect.left()
-        for name, color in chips:
+        for k, (name, color) in enumerate(chips):
             w = fm.horizontalAdvance(name) + 14
+            if x + w > rect.right() and k == 0:
+                # the first chip does not fit: elide its name (leaving room for "+N") rather than show only "+N"
+                more_w = fm.horizontalAdvance(f"+{len(chips) - 1}") + 6 if len(chips) > 1 else 0
+                room = rect.right() - x - more_w - 14
+                if room > fm.horizontalAdvance("…") * 3:
+                    name = fm.elidedText(name, Qt.TextElideMode.ElideRight, room)
+                    w = fm.horizontalAdvance(name) + 14
             if x + w > rect.right():
-                more = f"+{len(chips) - chips.index((name, color))}"
+                more = f"+{len(chips) - k}"
                 painter.setPen(QColor(style.MUTED))
                 painter.drawText(QRect(x, rect.top(), rect.right() - x, rect.height()),
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, more)
@@ -433,10 +440,15 @@ class CustomerTableView(QTableView):
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._header_menu)
         self.setItemDelegateForColumn(model.columns.index("tags"), TagChipsDelegate(self))
-        widths = {"name": 185, "phone": 108, "gender": 76, "age": 46, "province": 112, "tags": 150, "points": 62,
-                  "tier": 72, "orders": 68, "total_spent": 112, "last_purchase": 100, "created": 100, "opt_out": 100}
-        for i, key in enumerate(model.columns):
-            self.setColumnWidth(i, widths.get(key, 100))
+        # the default columns fit 1366×768 (Vietnamese headers, "Kim cương", "024 2778 5684", "15.411.000 ₫")
+        widths = {"name": 164, "phone": 112, "gender": 70, "age": 44, "province": 106, "tags": 140, "points": 60,
+                  "tier": 86, "orders": 60, "total_spent": 118, "last_purchase": 108, "created": 100, "opt_out": 100}
+        header_font = QFont(hh.font())
+        header_font.setBold(True)  # the QSS draws header sections in bold with 6 px padding
+        header_fm = QFontMetrics(header_font)
+        for i, key in enumerate(model.columns):  # never narrower than the (translated) header text
+            text = str(model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+            self.setColumnWidth(i, max(widths.get(key, 100), header_fm.horizontalAdvance(text) + 16))
             self.setColumnHidden(i, key not in cu.DEFAULT_COLUMNS)
         self._restore_header()
         hh.setSortIndicator(model.columns.index(model.query.sort),

@@ -76,9 +76,13 @@ GENDERS = [("female", 62), ("male", 31), ("unknown", 7)]
 MOBILE_PREFIXES = (
     [(p, 54 / 11) for p in ("086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039")][:11]
     + [(p, 26 / 8) for p in ("088", "091", "094", "081", "082", "083", "084", "085")]
-    + [(p, 17 / 7) for p in ("089", "090", "093", "070", "076", "077", "078", "079")][:7]
+    + [(p, 17 / 7) for p in ("090", "093", "070", "076", "077", "078", "079")]
+    # Only part of the 089 and 099 ranges is allocated (0896–0899, 099x except 0992): a demo phone must be
+    # a number the importer accepts.
+    + [(p, 17 / 7 / 4) for p in ("0896", "0897", "0898", "0899")]
     + [(p, 2 / 3) for p in ("092", "056", "058")]
-    + [(p, 1 / 2) for p in ("099", "059")]
+    + [(p, 1 / 2 / 9) for p in ("0990", "0991", "0993", "0994", "0995", "0996", "0997", "0998", "0999")]
+    + [("059", 1 / 2)]
 )
 FIXED_SHARE = 0.015
 # Area codes of fixed lines (national, without the leading 0) for the biggest cities.
@@ -398,7 +402,8 @@ def _customer_rows(rng: random.Random, n: int, start: date, days: int, plan: _Pl
             area = FIXED_AREA.get(province or "", "28" if region == "south" else "24")
             digits_needed = 10 - len(area)
             while True:
-                local = f"{rint(2 * 10 ** (digits_needed - 1), 10 ** digits_needed)}"
+                # Subscriber numbers start with 3 (VNPT) or 6 (Viettel): valid in every area code.
+                local = f"{choice('36')}{rint(10 ** (digits_needed - 1)):0{digits_needed - 1}d}"
                 e164 = f"+84{area}{local}"
                 if e164 not in used_phones:
                     break
@@ -407,20 +412,21 @@ def _customer_rows(rng: random.Random, n: int, start: date, days: int, plan: _Pl
         else:
             while True:
                 prefix = pick_prefix()
-                local = f"{rint(10 ** 7):07d}"
-                e164 = f"+84{prefix[1:]}{local}"
+                width = 10 - len(prefix)
+                national = f"{prefix}{rint(10 ** width):0{width}d}"
+                e164 = f"+84{national[1:]}"
                 if e164 not in used_phones:
                     break
             phone_type = "mobile"
             r = rnd()
             if r < 0.6:
-                raw = f"{prefix}{local}"
+                raw = national
             elif r < 0.8:
-                raw = f"{prefix}{local[0]} {local[1:4]} {local[4:]}"
+                raw = f"{national[:4]} {national[4:7]} {national[7:]}"
             elif r < 0.9:
-                raw = f"84{prefix[1:]}{local}"
+                raw = f"84{national[1:]}"
             else:
-                raw = f"{prefix}.{local[:3]}.{local[3:]}"
+                raw = f"{national[:3]}.{national[3:6]}.{national[6:]}"
         used_phones.add(e164)
 
         email = None

@@ -99,11 +99,11 @@ def test_realistic_distributions(small):
     # phones: unique E.164, current mobile prefixes, a few fixed lines
     phones = con.execute("SELECT phone, phone_type FROM customer").fetchall()
     assert len({p for p, _ in phones}) == len(phones)
-    prefixes = {p[1:] for p, _ in demo.MOBILE_PREFIXES}
+    prefixes = tuple(p[1:] for p, _ in demo.MOBILE_PREFIXES)
     for phone, kind in phones:
         assert phone.startswith("+84") and phone[3:].isdigit()
         if kind == "mobile":
-            assert phone[3:5] in prefixes and len(phone) == 12
+            assert phone[3:].startswith(prefixes) and len(phone) == 12
         else:  # fixed line: area code + subscriber number = 10 national digits
             assert kind == "fixed" and len(phone) == 13
     assert 0 < sum(k == "fixed" for _, k in phones) < len(phones) * 0.05
@@ -161,6 +161,17 @@ def test_purchases_realistic(small):
     # long tail: the top 10 % of customers bring far more than 10 % of revenue
     spent = sorted((r[0] for r in con.execute("SELECT total_spent FROM customer_stats")), reverse=True)
     assert sum(spent[: len(spent) // 10]) > 0.3 * sum(spent)
+
+
+def test_phones_are_what_the_importer_accepts(small):
+    """A demo customer's phone, as written (raw), normalises to exactly the stored number and type."""
+    from loyalty_desktop.vn.phones import normalize_phone
+
+    con = sqlite3.connect(small[0])
+    rows = con.execute("SELECT phone_raw, phone, phone_type FROM customer").fetchall()
+    rejected = [(raw, e164) for raw, e164, kind in rows
+                if (r := normalize_phone(raw)).e164 != e164 or r.phone_type != kind]
+    assert rejected == []
 
 
 def test_stats_match_the_stats_module(small, tmp_path):

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from loyalty_desktop.ui.resources import icon_path
+
+
+def _url(name: str) -> str:
+    """An icon for a style sheet ``url()``: forward slashes, also on Windows."""
+    return icon_path(name).replace("\\", "/")
+
+
 ACCENT = "#0F766E"  # teal: the brand colour
 ACCENT_HOVER = "#115E59"
 ACCENT_LIGHT = "#CCFBF1"
@@ -45,6 +53,26 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit, QPlainTextEdit, QText
     background: white; border: 1px solid {BORDER}; border-radius: 6px; padding: 4px 6px; }}
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus {{ border-color: {ACCENT}; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"], QSpinBox[invalid="true"] {{ border: 1px solid {DANGER}; }}
+QComboBox, QDateEdit, QDateTimeEdit {{ padding-right: 24px; }}
+QComboBox::drop-down, QDateEdit::drop-down, QDateTimeEdit::drop-down {{ subcontrol-origin: border;
+    subcontrol-position: top right; width: 22px; border: none; }}
+QComboBox::down-arrow, QDateEdit::down-arrow, QDateTimeEdit::down-arrow {{
+    image: url("{_url('chevron-down')}"); width: 12px; height: 12px; }}
+QComboBox::down-arrow:disabled, QDateEdit::down-arrow:disabled {{ image: none; }}
+QComboBox QAbstractItemView {{ background: white; border: 1px solid {BORDER};
+    selection-background-color: {ACCENT_LIGHT}; selection-color: {TEXT}; }}
+QSpinBox, QDoubleSpinBox {{ padding-right: 22px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QSpinBox::down-button, QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; width: 20px; border-left: 1px solid {BORDER}; background: #F7F9FA; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 6px; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-position: bottom right;
+    border-bottom-right-radius: 6px; }}
+QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover, QSpinBox::down-button:hover,
+QDoubleSpinBox::down-button:hover {{ background: {ACCENT_LIGHT}; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{_url('chevron-up')}"); width: 10px; height: 10px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url("{_url('chevron-down')}"); width: 10px; height: 10px; }}
+QSpinBox::up-arrow:disabled, QSpinBox::down-arrow:disabled, QDoubleSpinBox::up-arrow:disabled,
+QDoubleSpinBox::down-arrow:disabled {{ image: none; }}
 QTableView {{ background: white; border: 1px solid {BORDER}; border-radius: 8px; gridline-color: #EEF1F3;
     selection-background-color: {ACCENT_LIGHT}; selection-color: {TEXT}; alternate-background-color: #FAFBFB; }}
 QHeaderView::section {{ background: #F0F3F4; border: none; border-bottom: 1px solid {BORDER};

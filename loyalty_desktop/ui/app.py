@@ -68,5 +68,8 @@ def run_app(db_location: str | None = None, lang: str | None = None) -> int:
     guard.attach(window)
     window.show()
     code = app.exec()
+    # Also when the app quit without a close event (log-off, start-up probe): stop the workers before
+    # Python tears down, or a running task dies mid-query ("Error calling Python override of QRunnable::run").
+    window.ctx.shutdown()
     guard.release()
     return code

@@ -28,6 +28,25 @@ def test_new_database_is_at_head_with_wal_and_foreign_keys(db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+def test_datetimes_are_naive_local_time(db):
+    """One convention for every timestamp: naive local shop time in, the same out; aware values refused."""
+    from datetime import timezone
+
+    from pydantic import ValidationError
+
+    when = datetime(2026, 3, 4, 5, 6, 7)
+    with db.session() as session:
+        session.add(Customer(phone="+84912345678", full_name="A", created_at=when, updated_at=when))
+        session.commit()
+        stored = session.exec(select(Customer)).scalars().one()
+        assert stored.created_at == when and stored.created_at.tzinfo is None
+        assert stored.updated_at == when
+    with pytest.raises(ValidationError):
+        Customer.model_validate({"phone": "+84912345679", "created_at": datetime.now(timezone.utc)})
+    default = Customer(phone="+84912345670")
+    assert default.created_at.tzinfo is None and abs((datetime.now() - default.created_at).total_seconds()) < 60
+
+
 def test_upgrade_from_first_migration_keeps_every_row(tmp_path):
     path = tmp_path / "old.db"
     engine = make_engine(str(path))

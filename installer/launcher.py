@@ -2,7 +2,8 @@
 
 The Windows build is windowed (no console window flashes up for shop owners), so it has no stdout.
 When it is started from a terminal with arguments (``--version``, ``--self-test``, ``info``…), attach
-to that terminal's console so the output is visible there.
+to that terminal's console so the output is visible there. Without arguments (the shortcuts) it opens
+the window directly, skipping the command-line parser.
 """
 
 import sys
@@ -22,8 +23,19 @@ def _attach_parent_console() -> None:
         pass
 
 
-if __name__ == "__main__":
+def _main() -> int:
+    if len(sys.argv) == 1:
+        # Start menu / desktop shortcut / double-click: straight to the window. Same as the CLI's default
+        # (``gui`` on LOYALTY_DB or the data folder's database) without importing every command module
+        # to build the argument parser first, which would only delay the first window.
+        from loyalty_desktop.ui.app import run_app
+
+        return int(run_app() or 0)
     _attach_parent_console()
     from loyalty_desktop.cli import main
 
-    sys.exit(main())
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(_main())

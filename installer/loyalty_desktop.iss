@@ -1,4 +1,4 @@
-; Inno Setup script for Loyalty Desktop (Inno Setup 6.2+).
+; Inno Setup script for Loyalty Desktop (Inno Setup 6.3 or later: x64compatible needs 6.3).
 ;
 ;   ISCC /DAppVersion=0.1.0 /DSourceDir=..\dist\LoyaltyDesktop /O..\dist installer\loyalty_desktop.iss
 ;
@@ -45,7 +45,10 @@ UninstallDisplayName={#AppName}
 WizardStyle=modern
 Compression=lzma2/max
 SolidCompression=yes
-; Close a running Loyalty Desktop (Restart Manager) before replacing its files.
+; A running Loyalty Desktop must be closed before an upgrade or an uninstall: the app holds this mutex
+; while it runs (loyalty_desktop/ui/single_instance.py, APP_MUTEX), and Setup/Uninstall ask the user to
+; close it. Restart Manager (CloseApplications) offers to close it for an upgrade as well.
+AppMutex=LoyaltyDesktop.Running
 CloseApplications=yes
 RestartApplications=no
 ShowLanguageDialog=auto
@@ -101,7 +104,11 @@ begin
     exit;
   if MsgBox(FmtMessage(CustomMessage('AskDeleteData'), [DataPath]),
             mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES then
-    DelTree(DataPath, True, True, True)
+  begin
+    DelTree(DataPath, True, True, True);
+    { The settings the app keeps in the registry (QSettings "LoyaltyDesktop"): language, window, last folders. }
+    RegDeleteKeyIncludingSubkeys(HKEY_CURRENT_USER, 'Software\LoyaltyDesktop');
+  end
   else
     MsgBox(FmtMessage(CustomMessage('DataKept'), [DataPath]), mbInformation, MB_OK);
 end;

@@ -1,9 +1,10 @@
 """``loyalty-desktop --self-test``: a smoke test of an installed or bundled app.
 
 Opens a database at a temporary path (running every migration), fills it with a little demo data,
-imports a small customer file through the real import path, counts a segment, renders the main
-window offscreen, and exits 0 when every step passed (1 otherwise). It never touches the user's
-database. Used by ``installer/build.py --self-test`` and CI on the PyInstaller bundle, so packaging
+imports a small customer file (.csv and .xlsx) through the real import path, counts a segment,
+writes the dashboard report (matplotlib charts to PDF, tables to Excel), renders the main window
+offscreen, draws the dashboard's charts in it, and exits 0 when every step passed (1 otherwise).
+It never touches the user's database. Used by ``installer/build.py --self-test`` and CI on the PyInstaller bundle, so packaging
 cannot silently rot (a missing module, data file, Qt plugin or migration fails here).
 
 The core stays Qt-free: Qt is imported only inside the window step.
@@ -29,6 +30,13 @@ SAMPLE_CSV = (
     "Hoàng Thu Trang,84818765432,Nữ,5/7/2001,Huế,\n"
 )
 SAMPLE_ROWS = 5
+# The same kind of list as an Excel workbook (other people: an import never duplicates a phone).
+SAMPLE_XLSX = [
+    ("Họ và tên", "Điện thoại", "Giới tính", "Ngày sinh", "Tỉnh/Thành phố"),
+    ("Vũ Thị Mai", "0905 222 333", "Nữ", "03/04/1992", "Đà Nẵng"),
+    ("Đặng Quốc Bảo", "0971234567", "Nam", "", "Hải Phòng"),
+    ("Bùi Thanh Hà", "84 389 876 543", "Nữ", "20/10/1988", "Hà Nội"),
+]
 
 
 class _Steps:
@@ -80,15 +88,22 @@ def run_self_test(report: str | None = "-", keep: bool = False) -> int:
     steps.write(f"Loyalty Desktop {__version__} self-test (python {sys.version.split()[0]}, "
                 f"{'bundle' if frozen else 'source'}, {sys.platform})")
     tmp = Path(tempfile.mkdtemp(prefix="loyalty-selftest-"))
+    keep = keep or bool(os.environ.get("LOYALTY_SELFTEST_KEEP"))  # look at the screenshots/PDF afterwards
+    if keep:
+        steps.write(f"files kept in {tmp}")
     state: dict = {}
     t_start = time.perf_counter()
     try:
         steps.run("open database and run migrations", lambda: _open(tmp, state))
         steps.run("demo data", lambda: _demo(state))
         steps.run("import a small customer file", lambda: _import(tmp, state))
+        steps.run("import a small Excel workbook", lambda: _import_xlsx(tmp, state))
         steps.run("count a segment", lambda: _segment(state))
+        steps.run("dashboard report: charts to PDF, tables to Excel", lambda: _report(tmp, state))
         steps.run("render the main window offscreen", lambda: _window(tmp, state))
+        steps.run("draw the dashboard charts in the window", lambda: _dashboard(tmp, state))
     finally:
+        _close_window(state)
         db = state.get("db")
         if db is not None:
             db.dispose()
@@ -152,6 +167,27 @@ def _import(tmp: Path, state: dict) -> str:
     return f"{after - before} customers imported"
 
 
+def _import_xlsx(tmp: Path, state: dict) -> str:
+    db = state["db"]
+    import xlsxwriter
+
+    from loyalty_desktop.importing import run_import
+
+    sample = tmp / "khach_hang.xlsx"
+    wb = xlsxwriter.Workbook(str(sample))
+    ws = wb.add_worksheet("Khách hàng")
+    for i, row in enumerate(SAMPLE_XLSX):
+        ws.write_row(i, 0, row)
+    wb.close()
+    before = _count(db, "customer")
+    report = run_import(db, sample, "customers")
+    added = _count(db, "customer") - before
+    if added != len(SAMPLE_XLSX) - 1:
+        raise RuntimeError(f"imported {added} new customers from the workbook, expected {len(SAMPLE_XLSX) - 1}: "
+                           f"{report}")
+    return f"{added} customers imported"
+
+
 def _segment(state: dict) -> str:
     from sqlalchemy import func, select
 
@@ -175,6 +211,78 @@ def _segment(state: dict) -> str:
     return f"women: {got}"
 
 
+def _report(tmp: Path, state: dict) -> str:
+    """The headless dashboard report: every chart through matplotlib (Agg + PDF), the tables via XlsxWriter."""
+    from loyalty_desktop.analytics import report as R  # an ImportError here is a broken bundle: fail
+
+    with state["db"].connect() as conn:
+        report = R.compute_report(conn, R.default_scope("all"), lang="vi", title="Self-test")
+    pdf = R.write_pdf(report, tmp / "dashboard.pdf")
+    xlsx = R.write_xlsx(report, tmp / "dashboard.xlsx")
+    png = R.save_png(R.headline_figure(report), tmp / "headline.png", dpi=60)
+    for path, magic in ((pdf, b"%PDF"), (xlsx, b"PK"), (png, b"\x89PNG")):
+        head = Path(path).read_bytes()[:4]
+        if not head.startswith(magic):
+            raise RuntimeError(f"{Path(path).name} is not a {magic!r} file")
+    pages = Path(pdf).read_bytes().count(b"/Type /Page\n") or Path(pdf).read_bytes().count(b"/Type /Page")
+    return f"PDF {Path(pdf).stat().st_size // 1024} KB ({pages} pages), Excel {Path(xlsx).stat().st_size // 1024} KB"
+
+
+def _close_window(state: dict) -> None:
+    window = state.pop("window", None)
+    if window is None:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    window.close()
+    ctx = getattr(window, "ctx", None)
+    if ctx is not None and hasattr(ctx, "shutdown"):
+        ctx.shutdown()
+    QApplication.processEvents()
+
+
+def _dashboard(tmp: Path, state: dict) -> str:
+    """Open the dashboard page in the window: its charts go through matplotlib's Qt canvas."""
+    window = state.get("window")
+    if window is None:
+        return "skipped (no window)"
+    if not hasattr(window, "navigate") or not hasattr(window, "pages"):
+        return "skipped (no dashboard in this build)"
+    from PySide6.QtWidgets import QApplication
+
+    window.navigate("dashboard")
+    page = window.pages.get("dashboard")
+    if page is None or not hasattr(page, "is_complete"):
+        return "skipped (no dashboard in this build)"
+    deadline = time.perf_counter() + 60
+    while not page.is_complete() and time.perf_counter() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(20):
+        QApplication.processEvents()
+        time.sleep(0.005)
+    if not page.is_complete():
+        raise RuntimeError("the dashboard figures were not computed within 60 s")
+    charts = getattr(page, "charts", {})
+    drawn = [k for k, card in charts.items() if card.is_showing_chart()]
+    # A card that is not drawing shows a message: "no data for this period" is fine, an error is not.
+    failed = {}
+    for key, card in charts.items():
+        if key in drawn:
+            continue
+        error_prefix = card.tr("Could not calculate this chart: {error}").split("{error}")[0]
+        text = card.message.text() if hasattr(card, "message") else ""
+        if not text or text.startswith(error_prefix):
+            failed[key] = text or "nothing shown"
+    if failed or (charts and not drawn):
+        raise RuntimeError(f"dashboard charts failed: {failed or 'none drawn'}")
+    pixmap = window.grab()
+    if pixmap.isNull() or not pixmap.save(str(tmp / "dashboard.png")):
+        raise RuntimeError("could not grab the dashboard")
+    empty = sorted(set(charts) - set(drawn))
+    return f"{len(drawn)} of {len(charts)} charts drawn" + (f" (no data: {', '.join(empty)})" if empty else "")
+
+
 def _window(tmp: Path, state: dict) -> str:
     from loyalty_desktop.ui.app import create_application, open_main_window
 
@@ -182,23 +290,17 @@ def _window(tmp: Path, state: dict) -> str:
     db = state.pop("db")
     db.dispose()
     window = open_main_window(db.location)
-    try:
-        window.resize(1366, 768)
-        window.show()
-        deadline = time.perf_counter() + 0.5
-        while time.perf_counter() < deadline:
-            app.processEvents()
-            time.sleep(0.01)
-        pixmap = window.grab()
-        if pixmap.isNull() or pixmap.width() < 400:
-            raise RuntimeError("the main window rendered nothing")
-        png = tmp / "main_window.png"
-        if not pixmap.save(str(png)):
-            raise RuntimeError("could not save the screenshot (image plugins missing?)")
-        return f"{pixmap.width()}×{pixmap.height()}, {window.windowTitle()!r}"
-    finally:
-        window.close()
-        ctx = getattr(window, "ctx", None)
-        if ctx is not None and hasattr(ctx, "shutdown"):
-            ctx.shutdown()
+    state["window"] = window  # closed by run_self_test, after the dashboard step
+    window.resize(1366, 768)
+    window.show()
+    deadline = time.perf_counter() + 0.5
+    while time.perf_counter() < deadline:
         app.processEvents()
+        time.sleep(0.01)
+    pixmap = window.grab()
+    if pixmap.isNull() or pixmap.width() < 400:
+        raise RuntimeError("the main window rendered nothing")
+    png = tmp / "main_window.png"
+    if not pixmap.save(str(png)):
+        raise RuntimeError("could not save the screenshot (image plugins missing?)")
+    return f"{pixmap.width()}×{pixmap.height()}, {window.windowTitle()!r}"

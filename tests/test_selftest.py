@@ -28,8 +28,10 @@ def test_self_test_passes_on_this_checkout(tmp_path):
     text = report.read_text(encoding="utf-8")
     assert out.returncode == 0, text + out.stderr
     assert "self-test passed" in text
-    for step in ("migrations", "demo data", "import", "segment", "main window"):
-        assert step in text
+    for step in ("migrations", "demo data", "import a small customer file", "import a small Excel workbook",
+                 "segment", "dashboard report", "main window", "dashboard charts"):
+        assert any(line.startswith("ok   ") and step in line for line in text.splitlines()), step
+    assert "PDF" in text and "charts drawn" in text
 
 
 def test_self_test_reports_a_failing_step(monkeypatch, tmp_path):
@@ -37,6 +39,7 @@ def test_self_test_reports_a_failing_step(monkeypatch, tmp_path):
         raise RuntimeError("no demo for you")
 
     monkeypatch.setattr(selftest, "_demo", broken)
+    monkeypatch.setattr(selftest, "_report", lambda tmp, state: "skipped in this test")
     monkeypatch.setattr(selftest, "_window", lambda tmp, state: "skipped in this test")
     report = tmp_path / "r.txt"
     assert selftest.run_self_test(str(report)) == 1
@@ -163,6 +166,14 @@ def test_installer_files_are_consistent():
     assert "Vietnamese" in iss and "English" in iss
     assert "desktopicon" in iss and "unchecked" in iss
     assert "installer/build.py" in wf and "--self-test" in wf
+    # The installer asks to close the running app through the mutex the app holds (single_instance.py).
+    from loyalty_desktop.ui.single_instance import APP_MUTEX
+
+    assert f"AppMutex={APP_MUTEX}" in iss
+    assert "MB_DEFBUTTON2" in iss and "UninstallSilent()" in iss  # data kept by default and when silent
+    # What the size filtering must never drop: the PDF backend (dashboard report) and our hooks folder.
+    assert '"matplotlib.backends.backend_pdf"' not in spec
+    assert (ROOT / "installer" / "hooks" / "hook-phonenumbers.py").exists()
 
 
 def test_logs_rotate_in_the_data_folder(monkeypatch, tmp_path):

@@ -31,6 +31,36 @@ from PySide6.QtWidgets import QWidget
 log = logging.getLogger(__name__)
 
 RAISE = b"raise\n"
+# Windows: a named mutex that exists while any instance runs; the installer's ``AppMutex`` (see
+# installer/loyalty_desktop.iss) uses it to ask the user to close the app before upgrading or uninstalling.
+APP_MUTEX = "LoyaltyDesktop.Running"
+
+
+def _create_app_mutex():
+    """Windows only: a handle to ``APP_MUTEX`` (kept open for the life of the instance), else None."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32.CreateMutexW.restype = ctypes.c_void_p
+        kernel32.CreateMutexW.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_wchar_p]
+        return kernel32.CreateMutexW(None, 0, APP_MUTEX) or None
+    except Exception:  # noqa: BLE001 - only the installer's "please close the app" prompt depends on it
+        log.warning("single instance: could not create the app mutex", exc_info=True)
+        return None
+
+
+def _close_app_mutex(handle) -> None:
+    if handle is None or sys.platform != "win32":
+        return
+    try:
+        import ctypes
+
+        ctypes.WinDLL("kernel32").CloseHandle(ctypes.c_void_p(handle))
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def instance_key(db_location: str | None) -> str:
@@ -60,6 +90,7 @@ class InstanceGuard(QObject):
         self._window: QWidget | None = None
         self._pending_raise = False
         self._clients: list[QLocalSocket] = []
+        self._mutex = _create_app_mutex()
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         QLocalServer.removeServer(key)  # a stale socket file left by a crash (Unix)
@@ -107,6 +138,8 @@ class InstanceGuard(QObject):
     def release(self) -> None:
         self.server.close()
         self._lock.unlock()
+        _close_app_mutex(self._mutex)
+        self._mutex = None
 
 
 def _lock_path(key: str) -> str:

@@ -330,7 +330,7 @@ class PageResult:
 def _spec(q: CustomerQuery) -> ColumnSpec:
     spec = COLUMNS.get(q.sort)
     if spec is None or spec.sort is None:
-        raise InvalidInput(f"cannot sort by {q.sort!r}")
+        raise InvalidInput(f"cannot sort by {q.sort!r}", vi=f"Không sắp xếp được theo {q.sort!r}.")
     return spec
 
 
@@ -399,7 +399,7 @@ def fetch_page(conn: Connection, q: CustomerQuery, *, after: tuple | None = None
                limit: int = PAGE_SIZE, today: date | None = None, token=None) -> PageResult:
     """One page of rows. ``after`` (a ``last_key``) continues a previous page; otherwise ``offset``."""
     if limit < 1:
-        raise InvalidInput("limit must be at least 1")
+        raise InvalidInput("limit must be at least 1", vi="Số dòng mỗi trang phải từ 1 trở lên.")
     spec, from_, where = _base(conn, q, today)
     desc = _direction(q, spec)
     key, inclusive = after, False
@@ -505,7 +505,8 @@ def get_customer(conn: Connection, customer_id: int) -> dict:
         .select_from(c.outerjoin(s, s.c.customer_id == c.c.id)).where(c.c.id == customer_id)
     ).first()
     if row is None:
-        raise UserError(f"Customer {customer_id} does not exist (it may have been deleted or merged).")
+        raise UserError(f"Customer {customer_id} does not exist (it may have been deleted or merged).",
+                        vi=f"Khách hàng {customer_id} không tồn tại (có thể đã bị xóa hoặc gộp).")
     data = dict(row._mapping)
     data["tags"] = [dict(r._mapping) for r in conn.execute(
         select(t.c.id, t.c.name, t.c.color).select_from(ct.join(t, t.c.id == ct.c.tag_id))
@@ -559,6 +560,8 @@ class PhoneConflict(UserError):
 
     def __init__(self, phone: str, other_id: int, other_name: str) -> None:
         super().__init__(f"The phone number {phone} already belongs to {other_name or 'another customer'} "
+                         f"(#{other_id}).",
+                         vi=f"Số điện thoại {phone} đã thuộc về {other_name or 'một khách hàng khác'} "
                          f"(#{other_id}).")
         self.phone = phone
         self.other_id = other_id
@@ -569,9 +572,11 @@ class ValidationError(InvalidInput):
     """Bad fields: ``errors`` (English) and ``errors_vi`` (Vietnamese), field -> message."""
 
     def __init__(self, errors: dict[str, str], errors_vi: dict[str, str] | None = None) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        vi = {k: (errors_vi or {}).get(k) or _VI.get(v, v) for k, v in errors.items()}
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()),
+                         vi="; ".join(vi.values()))
         self.errors = errors
-        self.errors_vi = {k: (errors_vi or {}).get(k) or _VI.get(v, v) for k, v in errors.items()}
+        self.errors_vi = vi
 
 
 _VI = {
@@ -711,7 +716,8 @@ def update_customer(conn: Connection, customer_id: int, values: dict) -> dict:
     """Edit fields (only those given). Returns the cleaned values written."""
     exists_row = conn.execute(select(c.c.id).where(c.c.id == customer_id)).first()
     if exists_row is None:
-        raise UserError(f"Customer {customer_id} does not exist (it may have been deleted or merged).")
+        raise UserError(f"Customer {customer_id} does not exist (it may have been deleted or merged).",
+                        vi=f"Khách hàng {customer_id} không tồn tại (có thể đã bị xóa hoặc gộp).")
     clean = validate_fields(values, require_phone=False)
     if "phone" in clean:
         other = _phone_owner(conn, clean["phone"], exclude=customer_id)
@@ -729,7 +735,7 @@ def _ids_source(conn: Connection, ids: Sequence[int] | None, q: CustomerQuery | 
     if q is not None:
         return ids_select(conn, q)
     if ids is None:
-        raise InvalidInput("nothing selected")
+        raise InvalidInput("nothing selected", vi="Chưa chọn khách hàng nào.")
     return None
 
 
@@ -801,24 +807,26 @@ def record_purchase(conn: Connection, customer_id: int, amount: Any, purchased_a
         try:
             amount = parse_vnd(amount)
         except ValueError as exc:
-            raise InvalidInput(f"amount: {exc}") from None
+            raise InvalidInput(f"amount: {exc}", vi=f"Số tiền không hợp lệ: “{amount}”.") from None
     try:
         amount = int(amount)
     except (TypeError, ValueError):
-        raise InvalidInput("amount: must be a whole number of đồng") from None
+        raise InvalidInput("amount: must be a whole number of đồng",
+                           vi="Số tiền phải là số nguyên (đồng).") from None
     if amount <= 0:
-        raise InvalidInput("amount: must be more than 0 đồng")
+        raise InvalidInput("amount: must be more than 0 đồng", vi="Số tiền phải lớn hơn 0 ₫.")
     if conn.execute(select(c.c.id).where(c.c.id == customer_id)).first() is None:
-        raise UserError(f"Customer {customer_id} does not exist.")
+        raise UserError(f"Customer {customer_id} does not exist.", vi=f"Khách hàng {customer_id} không tồn tại.")
     when = purchased_at or _now()
     if isinstance(when, date) and not isinstance(when, datetime):
         when = datetime.combine(when, datetime.min.time())
     if when.date() > date.today():
-        raise InvalidInput("date: a purchase cannot be in the future")
+        raise InvalidInput("date: a purchase cannot be in the future",
+                           vi="Ngày mua không được ở tương lai.")
     code = (invoice_code or "").strip() or f"TAY-{when:%Y%m%d%H%M%S}-{secrets.token_hex(3).upper()}"
     dup = conn.execute(select(p.c.id).where(p.c.source == "manual", p.c.invoice_code == code)).first()
     if dup is not None:
-        raise UserError(f"Invoice {code} was already recorded.")
+        raise UserError(f"Invoice {code} was already recorded.", vi=f"Hóa đơn {code} đã được ghi trước đó.")
     pid = conn.execute(insert(p).values(
         customer_id=customer_id, source="manual", invoice_code=code, purchased_at=when, amount=amount,
         discount=int(discount or 0), category=(category or None), channel=(channel or None),
@@ -842,17 +850,17 @@ def merge_customers(conn: Connection, keep_id: int, other_id: int, choose: dict[
     opt-out wins (someone who said no once stays opted out). The other customer is deleted.
     """
     if keep_id == other_id:
-        raise InvalidInput("cannot merge a customer with itself")
+        raise InvalidInput("cannot merge a customer with itself", vi="Không thể gộp một khách hàng với chính họ.")
     rows = {r.id: dict(r._mapping) for r in conn.execute(select(c).where(c.c.id.in_([keep_id, other_id])))}
     if keep_id not in rows or other_id not in rows:
-        raise UserError("One of the two customers no longer exists.")
+        raise UserError("One of the two customers no longer exists.", vi="Một trong hai khách hàng không còn tồn tại.")
     keep, other = rows[keep_id], rows[other_id]
     choose = choose or {}
     values: dict[str, Any] = {}
     for f in MERGE_FIELDS:
         pick = choose.get(f, "keep")
         if pick not in ("keep", "other"):
-            raise InvalidInput(f"{f}: choose 'keep' or 'other'")
+            raise InvalidInput(f"{f}: choose 'keep' or 'other'", vi=f"{f}: chọn 'keep' (giữ bản này) hoặc 'other' (lấy của khách kia).")
         src = other if pick == "other" else keep
         val = src.get(f)
         if pick == "keep" and (val is None or val == "") and other.get(f) not in (None, ""):

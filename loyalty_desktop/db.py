@@ -6,7 +6,9 @@ Each thread opens its own connection from the engine's pool; workers return plai
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -77,17 +79,35 @@ def _alembic_config(engine: Engine):
     return cfg
 
 
-def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r"""^(revision|down_revision)\s*(?::[^=]*)?=\s*['"]?([\w-]+)['"]?""", re.M)
 
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return {rev.revision for rev in script.walk_revisions()}
+
+@functools.cache
+def _revision_parents() -> dict[str, str | None]:
+    """revision → its down_revision, read from the migration files' headers.
+
+    Importing alembic and walking its script directory costs ~0.35 s at every start-up, although alembic
+    is needed only when a database must be upgraded; tests/test_db.py checks this reading against alembic's.
+    """
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            parents[found["revision"]] = None if down in (None, "None") else down
+    return parents
+
+
+def known_revisions() -> set[str]:
+    return set(_revision_parents())
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    parents = _revision_parents()
+    heads = set(parents) - set(parents.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(conn: Connection) -> str | None:
@@ -139,19 +159,23 @@ class Database:
 
 def _check_sqlite_file(path: Path, create: bool) -> None:
     if path.exists() and path.is_dir():
-        raise DatabaseError(f"'{path}' is a folder, not a database file.")
+        raise DatabaseError(f"'{path}' is a folder, not a database file.",
+                            vi=f"“{path}” là một thư mục, không phải tệp cơ sở dữ liệu.")
     if not path.exists():
         if not create:
-            raise DatabaseError(f"Database file '{path}' does not exist.")
+            raise DatabaseError(f"Database file '{path}' does not exist.",
+                                vi=f"Tệp cơ sở dữ liệu “{path}” không tồn tại.")
         if not path.parent.exists():
-            raise DatabaseError(f"Folder '{path.parent}' does not exist; cannot create the database there.")
+            raise DatabaseError(f"Folder '{path.parent}' does not exist; cannot create the database there.",
+                                vi=f"Thư mục “{path.parent}” không tồn tại; không thể tạo cơ sở dữ liệu ở đó.")
         return
     if path.stat().st_size == 0:
         return
     with open(path, "rb") as fh:
         header = fh.read(16)
     if header != b"SQLite format 3\x00":
-        raise DatabaseError(f"'{path}' is not a Loyalty Desktop database (not an SQLite file).")
+        raise DatabaseError(f"'{path}' is not a Loyalty Desktop database (not an SQLite file).",
+                            vi=f"“{path}” không phải cơ sở dữ liệu của Loyalty Desktop (không phải tệp SQLite).")
 
 
 def backup_sqlite(path: Path, label: str) -> Path:
@@ -198,15 +222,19 @@ def open_database(location: str | None = None, *, create: bool = True, migrate: 
             has_tables = bool(inspect(conn).get_table_names())
     except (SADatabaseError, OperationalError) as exc:
         engine.dispose()
-        raise DatabaseError(f"Cannot open database '{location}': {_plain(exc)}") from None
+        raise DatabaseError(f"Cannot open database '{location}': {_plain(exc)}",
+                            vi=f"Không mở được cơ sở dữ liệu “{location}”: {_plain(exc)}") from None
     if rev is None and has_tables:
         engine.dispose()
-        raise DatabaseError(f"'{location}' is an SQLite database, but not a Loyalty Desktop database.")
+        raise DatabaseError(f"'{location}' is an SQLite database, but not a Loyalty Desktop database.",
+                            vi=f"“{location}” là cơ sở dữ liệu SQLite nhưng không phải của Loyalty Desktop.")
     if rev is not None and rev not in known_revisions():
         engine.dispose()
         raise DatabaseError(
             f"'{location}' was made by a newer version of Loyalty Desktop (schema {rev}). "
-            "Please update the app to open it."
+            "Please update the app to open it.",
+            vi=f"“{location}” được tạo bởi phiên bản Loyalty Desktop mới hơn (lược đồ {rev}). "
+            "Vui lòng cập nhật ứng dụng để mở tệp này.",
         )
     if migrate and rev != head_revision():
         if existed and rev is not None and not is_url(location):
@@ -215,7 +243,8 @@ def open_database(location: str | None = None, *, create: bool = True, migrate: 
             upgrade(engine)
         except Exception as exc:  # a failed migration must not leave a half-open database
             engine.dispose()
-            raise DatabaseError(f"Could not upgrade database '{location}': {_plain(exc)}") from exc
+            raise DatabaseError(f"Could not upgrade database '{location}': {_plain(exc)}",
+                                vi=f"Không nâng cấp được cơ sở dữ liệu “{location}”: {_plain(exc)}") from exc
     return Database(location=location, engine=engine)
 
 

@@ -50,10 +50,12 @@ def _clean(name: Any, what: str = "Tag") -> str:
     from loyalty_desktop.vn.text import nfc
 
     text = " ".join(nfc(str(name or "")).split())
+    what_vi = {"Tag": "thẻ", "Tag group": "nhóm thẻ"}.get(what, what)
     if not text:
-        raise InvalidInput(f"{what} name cannot be empty.")
+        raise InvalidInput(f"{what} name cannot be empty.", vi=f"Tên {what_vi} không được để trống.")
     if len(text) > 100:
-        raise InvalidInput(f"{what} name is too long (100 characters at most).")
+        raise InvalidInput(f"{what} name is too long (100 characters at most).",
+                           vi=f"Tên {what_vi} quá dài (tối đa 100 ký tự).")
     return text
 
 
@@ -62,7 +64,8 @@ def _color(value: str | None) -> str:
         return DEFAULT_COLOR
     value = value.strip()
     if not _COLOR.match(value):
-        raise InvalidInput(f"Colour must look like #RRGGBB, not {value!r}.")
+        raise InvalidInput(f"Colour must look like #RRGGBB, not {value!r}.",
+                           vi=f"Màu phải có dạng #RRGGBB, không phải {value!r}.")
     return value.upper()
 
 
@@ -82,7 +85,9 @@ def require_tag(conn: Connection, name_or_id: str | int) -> dict:
     tag = find_tag(conn, name_or_id)
     if tag is None:
         raise UserError(f"No tag named \"{name_or_id}\"." if isinstance(name_or_id, str)
-                        else f"Tag {name_or_id} does not exist.")
+                        else f"Tag {name_or_id} does not exist.",
+                        vi=f"Không có thẻ nào tên “{name_or_id}”." if isinstance(name_or_id, str)
+                        else f"Thẻ {name_or_id} không tồn tại.")
     return tag
 
 
@@ -137,7 +142,8 @@ def _check_free(conn: Connection, name: str, exclude: int | None = None) -> None
         stmt = stmt.where(t.c.id != exclude)
     row = conn.execute(stmt).first()
     if row is not None:
-        raise UserError(f"A tag named \"{row.name}\" already exists (names ignore case and accents).")
+        raise UserError(f"A tag named \"{row.name}\" already exists (names ignore case and accents).",
+                        vi=f"Đã có thẻ tên “{row.name}” (tên không phân biệt chữ hoa/thường và dấu).")
 
 
 def _group_id(conn: Connection, group: str | int | None, create: bool = True) -> int | None:
@@ -204,7 +210,7 @@ def merge_tags(conn: Connection, source: str | int, target: str | int) -> int:
     Returns how many customers newly got ``target``."""
     a, b = require_tag(conn, source), require_tag(conn, target)
     if a["id"] == b["id"]:
-        raise InvalidInput("Cannot merge a tag into itself.")
+        raise InvalidInput("Cannot merge a tag into itself.", vi="Không thể gộp một thẻ vào chính nó.")
     kt = ct.alias("kt")
     moved = conn.execute(insert(ct).from_select(
         ["customer_id", "tag_id", "operation_id", "created_at"],
@@ -222,14 +228,17 @@ def require_group(conn: Connection, name_or_id: str | int) -> dict:
     group = find_group(conn, name_or_id)
     if group is None:
         raise UserError(f"No tag group named \"{name_or_id}\"." if isinstance(name_or_id, str)
-                        else f"Tag group {name_or_id} does not exist.")
+                        else f"Tag group {name_or_id} does not exist.",
+                        vi=f"Không có nhóm thẻ nào tên “{name_or_id}”." if isinstance(name_or_id, str)
+                        else f"Nhóm thẻ {name_or_id} không tồn tại.")
     return group
 
 
 def _check_group_free(conn: Connection, name: str, exclude: int | None = None) -> None:
     other = find_group(conn, name)
     if other is not None and other["id"] != exclude:
-        raise UserError(f"A tag group named \"{other['name']}\" already exists (names ignore case and accents).")
+        raise UserError(f"A tag group named \"{other['name']}\" already exists (names ignore case and accents).",
+                        vi=f"Đã có nhóm thẻ tên “{other['name']}” (tên không phân biệt chữ hoa/thường và dấu).")
 
 
 def create_group(conn: Connection, name: str) -> int:
@@ -297,7 +306,7 @@ def _sources(ids: Sequence[int] | None, source):
         yield source
         return
     if ids is None:
-        raise InvalidInput("Nothing selected.")
+        raise InvalidInput("Nothing selected.", vi="Chưa chọn khách hàng nào.")
     unique = sorted(set(int(i) for i in ids))
     for i in range(0, len(unique), CHUNK):
         yield select(c.c.id).where(c.c.id.in_(unique[i:i + CHUNK]))
@@ -317,7 +326,7 @@ def apply_tag(conn: Connection, tag: str | int, *, ids: Sequence[int] | None = N
     row = find_tag(conn, tag)
     if row is None:
         if not create or isinstance(tag, int):
-            raise UserError(f"No tag named \"{tag}\".")
+            raise UserError(f"No tag named \"{tag}\".", vi=f"Không có thẻ nào tên “{tag}”.")
         row = require_tag(conn, create_tag(conn, tag, color=color))
     tid = row["id"]
     report = progress or (lambda f, text="": None)
@@ -370,11 +379,14 @@ def undo_operation(conn: Connection, operation_id: int, progress: ProgressFn | N
     """Undo a bulk tag/untag. Returns how many customers changed back."""
     row = conn.execute(select(op_t).where(op_t.c.id == operation_id)).first()
     if row is None:
-        raise UserError(f"Tag operation {operation_id} does not exist.")
+        raise UserError(f"Tag operation {operation_id} does not exist.",
+                        vi=f"Thao tác gắn thẻ {operation_id} không tồn tại.")
     if row.undone:
-        raise UserError(f"Tag operation {operation_id} was already undone.")
+        raise UserError(f"Tag operation {operation_id} was already undone.",
+                        vi=f"Thao tác gắn thẻ {operation_id} đã được hoàn tác rồi.")
     if row.tag_id is None:
-        raise UserError(f"The tag of operation {operation_id} was deleted or merged; it cannot be undone.")
+        raise UserError(f"The tag of operation {operation_id} was deleted or merged; it cannot be undone.",
+                        vi=f"Thẻ của thao tác {operation_id} đã bị xóa hoặc gộp; không thể hoàn tác.")
     report = progress or (lambda f, text="": None)
     if row.kind == "add":
         n = conn.execute(delete(ct).where(ct.c.tag_id == row.tag_id, ct.c.operation_id == operation_id)).rowcount or 0

@@ -28,6 +28,16 @@ def test_new_database_is_at_head_with_wal_and_foreign_keys(db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+def test_revisions_read_without_alembic_match_alembic():
+    from alembic.script import ScriptDirectory
+
+    from loyalty_desktop.db import MIGRATIONS_DIR, known_revisions
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+    assert head_revision() == script.get_current_head()
+
+
 def test_datetimes_are_naive_local_time(db):
     """One convention for every timestamp: naive local shop time in, the same out; aware values refused."""
     from datetime import timezone

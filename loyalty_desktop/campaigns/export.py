@@ -92,7 +92,7 @@ def final_template(conn, plan: CampaignPlan) -> tuple[str, str]:
 def prepare(conn, plan: CampaignPlan, today: date | None = None, check: Callable[[], None] | None = None,
             progress: Callable[[float, str], None] | None = None) -> Prepared:
     if not (plan.template or "").strip():
-        raise InvalidInput("The message template is empty.")
+        raise InvalidInput("The message template is empty.", vi="Mẫu tin nhắn đang trống.")
     get_preset(plan.preset)
     if plan.phone_format is not None:
         check_phone_format(plan.phone_format)

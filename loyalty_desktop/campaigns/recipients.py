@@ -77,7 +77,7 @@ def tag_id(conn: Connection, name: str) -> int:
     t = Tag.__table__
     found = conn.execute(select(t.c.id).where(t.c.name_folded == fold(name))).scalar()
     if found is None:
-        raise UserError(f"No tag named '{name}'.")
+        raise UserError(f"No tag named '{name}'.", vi=f"Không có thẻ nào tên “{name}”.")
     return found
 
 
@@ -92,7 +92,8 @@ def source_select(conn: Connection, src: Source, today: date | None = None):
             select(seg.c.id, seg.c.frozen).where(seg.c.name_folded == fold(src.value))
         ).first()
         if row is None:
-            raise UserError(f"No saved segment named '{src.value}'.")
+            raise UserError(f"No saved segment named '{src.value}'.",
+                            vi=f"Không có phân khúc đã lưu nào tên “{src.value}”.")
         if row.frozen:
             sm = SegmentMember.__table__
             return select(sm.c.customer_id.label("id")).where(sm.c.segment_id == row.id)
@@ -104,7 +105,8 @@ def source_select(conn: Connection, src: Source, today: date | None = None):
         from loyalty_desktop.segments.runner import ids_statement
 
         return ids_statement(conn, src.value, today)
-    raise InvalidInput(f"Unknown recipient source '{src.kind}' (segment, tag or rules).")
+    raise InvalidInput(f"Unknown recipient source '{src.kind}' (segment, tag or rules).",
+                       vi=f"Nguồn người nhận không hợp lệ “{src.kind}” (chọn phân khúc, thẻ hoặc điều kiện).")
 
 
 def _ids(conn: Connection, sel) -> set[int]:
@@ -155,9 +157,11 @@ def build_recipients(conn: Connection, spec: RecipientSpec, today: date | None =
                      check: Callable[[], None] | None = None, exclude_campaign: int | None = None) -> RecipientSet:
     """Resolve the sources, remove exclusions, draw the control group. Read-only."""
     if not spec.sources:
-        raise InvalidInput("Choose at least one segment, tag or rule for the recipients.")
+        raise InvalidInput("Choose at least one segment, tag or rule for the recipients.",
+                           vi="Hãy chọn ít nhất một phân khúc, thẻ hoặc điều kiện cho danh sách người nhận.")
     if not 0 <= spec.control_percent <= 90:
-        raise InvalidInput("Control group must be between 0 and 90 percent.")
+        raise InvalidInput("Control group must be between 0 and 90 percent.",
+                           vi="Nhóm đối chứng phải từ 0 đến 90 phần trăm.")
     check = check or (lambda: None)
     now = datetime.now().replace(microsecond=0)
     selects = [source_select(conn, src, today) for src in spec.sources]

@@ -116,7 +116,8 @@ def get_campaign(conn: Connection, ref: int | str) -> dict:
     if row is None and isinstance(ref, str):
         row = conn.execute(select(cp).where(cp.c.name == ref.strip()).order_by(desc(cp.c.id)).limit(1)).first()
     if row is None:
-        raise UserError(f"No campaign '{ref}'. See `campaign list`.")
+        raise UserError(f"No campaign '{ref}'. See `campaign list`.",
+                        vi=f"Không có chiến dịch “{ref}”. Xem danh sách bằng `campaign list`.")
     out = dict(row._mapping)
     out["sources"] = json.loads(out.pop("sources_json") or "{}")
     out["counts"] = json.loads(out.pop("counts_json") or "{}")
@@ -187,7 +188,8 @@ def reexport(conn: Connection, campaign_ref: int | str, out: str | Path, preset:
 
 def results(conn: Connection, campaign_ref: int | str, days: int = 7, now: datetime | None = None) -> dict:
     if days < 1:
-        raise UserError("The results window must be at least 1 day.")
+        raise UserError("The results window must be at least 1 day.",
+                        vi="Khoảng thời gian xem kết quả phải từ 1 ngày trở lên.")
     camp = get_campaign(conn, campaign_ref)
     start = send_time(camp)
     end = start + timedelta(days=days)
@@ -330,7 +332,8 @@ def read_delivery_report(path: str | Path) -> list[tuple[str | None, str, Any]]:
             break
     else:
         if not rows or len(rows[0]) < 2:
-            raise UserError("The delivery report needs two columns: phone and status.")
+            raise UserError("The delivery report needs two columns: phone and status.",
+                            vi="Báo cáo gửi tin cần có hai cột: số điện thoại và trạng thái.")
     out = []
     for row in rows[start:]:
         if len(row) <= max(phone_col, status_col):

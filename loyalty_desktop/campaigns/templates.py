@@ -229,7 +229,9 @@ def parse_template(source: str, shop_name: str = "", fallbacks: Mapping[str, str
         if tok in ("{", "}"):
             raise InvalidInput(
                 f"Unbalanced brace '{tok}' at character {m.start() + 1} of the template "
-                "(write {{ or }} for a literal brace)."
+                "(write {{ or }} for a literal brace).",
+                vi=f"Dấu ngoặc '{tok}' không khớp ở ký tự thứ {m.start() + 1} của mẫu tin "
+                "(viết {{ hoặc }} nếu muốn hiện dấu ngoặc).",
             )
         inner = m.group(1)
         name, sep, fb = inner.partition("|")
@@ -237,7 +239,8 @@ def parse_template(source: str, shop_name: str = "", fallbacks: Mapping[str, str
         key = name.lower()
         if key not in PLACEHOLDERS:
             known = ", ".join("{" + k + "}" for k in PLACEHOLDERS)
-            raise InvalidInput(f"Unknown placeholder {{{name}}} in the template. Known placeholders: {known}.")
+            raise InvalidInput(f"Unknown placeholder {{{name}}} in the template. Known placeholders: {known}.",
+                               vi=f"Không nhận ra chỗ điền {{{name}}} trong mẫu tin. Các chỗ điền dùng được: {known}.")
         if literal:
             parts.append("".join(literal))
             literal = []
@@ -251,7 +254,8 @@ def parse_template(source: str, shop_name: str = "", fallbacks: Mapping[str, str
     if fallbacks:
         unknown = set(fallbacks) - set(PLACEHOLDERS)
         if unknown:
-            raise InvalidInput(f"Unknown placeholder in fallbacks: {', '.join(sorted(unknown))}.")
+            raise InvalidInput(f"Unknown placeholder in fallbacks: {', '.join(sorted(unknown))}.",
+                               vi=f"Không nhận ra chỗ điền trong giá trị thay thế: {', '.join(sorted(unknown))}.")
         fb.update(fallbacks)
     return Template(source, parts, shop_name, fb)
 

@@ -70,12 +70,14 @@ def get_preset(preset: str) -> Preset:
     try:
         return PRESETS[preset]
     except KeyError:
-        raise InvalidInput(f"Unknown preset '{preset}'; choose one of: {', '.join(PRESETS)}.") from None
+        raise InvalidInput(f"Unknown preset '{preset}'; choose one of: {', '.join(PRESETS)}.",
+                           vi=f"Mẫu xuất “{preset}” không hợp lệ; hãy chọn một trong: {', '.join(PRESETS)}.") from None
 
 
 def check_phone_format(fmt: str) -> str:
     if fmt not in PHONE_FORMATS:
-        raise InvalidInput(f"Unknown phone format '{fmt}'; choose one of: 0, 84, +84.")
+        raise InvalidInput(f"Unknown phone format '{fmt}'; choose one of: 0, 84, +84.",
+                           vi=f"Định dạng số điện thoại “{fmt}” không hợp lệ; hãy chọn một trong: 0, 84, +84.")
     return fmt
 
 
@@ -158,7 +160,8 @@ def file_kind(path: Path) -> str:
         return "csv"
     if suffix == ".xlsx":
         return "xlsx"
-    raise InvalidInput(f"Cannot export to '{path.name}': the file name must end in .csv or .xlsx.")
+    raise InvalidInput(f"Cannot export to '{path.name}': the file name must end in .csv or .xlsx.",
+                       vi=f"Không xuất được ra “{path.name}”: tên tệp phải có đuôi .csv hoặc .xlsx.")
 
 
 def _chunks(rows: Iterable[list[str]], size: int | None) -> Iterator[Iterable[list[str]]]:
@@ -240,9 +243,9 @@ def write_export(
     p = get_preset(preset)
     fmt = check_phone_format(phone_format or p.phone_format)
     if split_rows is not None and split_rows < 1:
-        raise InvalidInput("Rows per file must be at least 1.")
+        raise InvalidInput("Rows per file must be at least 1.", vi="Số dòng mỗi tệp phải từ 1 trở lên.")
     if not path.parent.exists():
-        raise UserError(f"Folder '{path.parent}' does not exist.")
+        raise UserError(f"Folder '{path.parent}' does not exist.", vi=f"Thư mục “{path.parent}” không tồn tại.")
     head = header(p, params)
     to_cells = make_cells(p, fmt, params)
     paths = split_paths(path, total, split_rows)
@@ -265,7 +268,9 @@ def write_export(
             else:
                 write_xlsx(target, head, chunk, engine)
         except PermissionError:
-            raise UserError(f"Cannot write '{target}': the file is open in another program or read-only.") from None
+            raise UserError(f"Cannot write '{target}': the file is open in another program or read-only.",
+                            vi=f"Không ghi được “{target}”: tệp đang mở trong chương trình khác "
+                            "hoặc chỉ cho phép đọc.") from None
         written.append(target)
     if not written:  # no recipients: still write the header, so the user sees an empty list
         (write_csv if kind == "csv" else write_xlsx)(paths[0], head, [])

@@ -63,7 +63,9 @@ def run_app(db_location: str | None = None, lang: str | None = None) -> int:
         window = open_main_window(db_location)
     except UserError as exc:
         guard.release()
-        QMessageBox.critical(None, app.translate("App", "Cannot open the database"), str(exc))
+        from loyalty_desktop.ui.i18n import current_language
+
+        QMessageBox.critical(None, app.translate("App", "Cannot open the database"), exc.text(current_language()))
         return 1
     guard.attach(window)
     window.show()

@@ -34,7 +34,9 @@ class AppContext(QObject):
 
     def error_text(self, exc: BaseException) -> str:
         if isinstance(exc, UserError):
-            return str(exc)
+            from loyalty_desktop.ui.i18n import current_language
+
+            return exc.text(current_language())
         from loyalty_desktop.logging_setup import log_path
 
         return self.tr("Something went wrong: {error}\n\nDetails were written to the log: {log}").format(

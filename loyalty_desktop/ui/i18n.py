@@ -31,6 +31,12 @@ def preferred_language(explicit: str | None = None) -> str:
     return "vi" if QLocale.system().language() == QLocale.Language.Vietnamese else "en"
 
 
+def current_language() -> str:
+    """The language the running interface shows: "vi" or "en" (``install_translations`` sets the
+    default QLocale to it, which is what every page reads)."""
+    return "vi" if QLocale().language() == QLocale.Language.Vietnamese else "en"
+
+
 def save_language(lang: str) -> None:
     QSettings("LoyaltyDesktop", "LoyaltyDesktop").setValue(SETTING_KEY, lang)
 

@@ -180,7 +180,7 @@ def resolve_province_strict(text) -> str:
     m = resolve_province(text)
     if m is None:
         shown = nfc(text).strip() if text is not None else ""
-        raise InvalidInput(f"Unknown province: {shown or repr(text)}")
+        raise InvalidInput(f"Unknown province: {shown or repr(text)}", vi=f"Không rõ tỉnh/thành: {shown or repr(text)}")
     return m.province
 
 

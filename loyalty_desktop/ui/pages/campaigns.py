@@ -822,7 +822,7 @@ class CampaignsPage(QWidget):
         try:
             tpl = parse_template(self.final_template(), self.settings.get("shop_name") or "")
         except UserError as exc:
-            self.template_error = str(exc)
+            self.template_error = self.ctx.error_text(exc)
             return None
         self.template_error = None
         return tpl

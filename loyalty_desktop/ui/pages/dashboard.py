@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loyalty_desktop.errors import UserError
 from loyalty_desktop.ui.widgets.charts import ChartCard, PeriodSelector, StatCard, figure_language
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,8 @@ class DashboardPage(QWidget):
         log.warning("dashboard aggregate %s failed: %s", key, exc)
         for chart, source in CHART_SOURCES.items():
             if source == key:
-                self.charts[chart].set_error(str(exc) or type(exc).__name__)
+                self.charts[chart].set_error(self.ctx.error_text(exc) if isinstance(exc, UserError)
+                                             else str(exc) or type(exc).__name__)
 
     def _show_chart(self, chart: str, value: dict) -> None:
         from loyalty_desktop.analytics import figures as F  # lazy: matplotlib

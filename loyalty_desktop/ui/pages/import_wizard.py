@@ -205,8 +205,7 @@ class ImportWizard(QDialog):
 
     def _on_preview_error(self, exc) -> None:
         self.preview = None
-        message = getattr(exc, "message_vi", None) if _vietnamese() else None
-        self.file_status.setText(message or self.ctx.error_text(exc))
+        self.file_status.setText(self.ctx.error_text(exc))
         self.file_status.setStyleSheet(f"color: {style.DANGER};")
         self._refresh_buttons()
 

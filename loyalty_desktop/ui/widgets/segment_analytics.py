@@ -14,6 +14,7 @@ from datetime import date
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from loyalty_desktop.errors import UserError
 from loyalty_desktop.ui.widgets.charts import ChartCard, PeriodSelector, StatCard, figure_language
 
 log = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ class SegmentAnalyticsWidget(QWidget):
     def _on_error(self, gen: int, key: str, exc: BaseException) -> None:
         if gen != self._generation:
             return
-        text = str(exc) or type(exc).__name__
+        text = self.ctx.error_text(exc) if isinstance(exc, UserError) else str(exc) or type(exc).__name__
         charts = ["overlap"] if key == "overlap" else [c for c, s in CHART_SOURCES.items() if s == key]
         for chart in charts:
             self.charts[chart].set_error(text)

@@ -128,6 +128,7 @@ def test_rfm_scores_are_quintiles(shop_db):
 
 def test_tag_driven_rules_match_reference(shop_db):
     """Rules made only of id tests with a top-level "has tag X" are read from customer_tag: same result."""
+    from loyalty_desktop.customers import CustomerQuery, count_customers
     from loyalty_desktop.segments.testing import random_condition
 
     rng = random.Random(21)
@@ -153,5 +154,118 @@ def test_tag_driven_rules_match_reference(shop_db):
                 assert runner.count(conn, rule, today=today) == len(expected)
                 page = runner.page(conn, rule, sort="name", limit=1000, today=today)
                 assert sorted(r["id"] for r in page.rows) == expected
+                # Compiled.where stays a predicate over customer (used by the customer list's rule filter)
+                assert count_customers(conn, CustomerQuery(rule=rule), today) == len(expected), rule
+        finally:
+            trans.rollback()
+
+
+def _name(from_clause):
+    return getattr(from_clause, "name", None)
+
+
+def _check_tag_rules(conn, rng, today, n_rules):
+    from loyalty_desktop.customers import CustomerQuery, count_customers
+    from loyalty_desktop.segments.compiler import compile_parts
+    from loyalty_desktop.segments.testing import random_tag_rule
+
+    ds = load_dataset(conn)
+    used = 0
+    for _ in range(n_rules):
+        rule = parse_rule(random_tag_rule(rng, today))
+        expected = matching_ids(ds, rule, today)
+        parts = runner.compile_for(conn, rule, today)
+        used += _name(parts.from_clause) == "tagset"
+        assert runner.ids(conn, rule, today=today) == expected, rule
+        assert runner.count(conn, rule, today=today) == len(expected), rule
+        assert runner.count(conn, rule, today=today) == len(expected), rule  # the cached statement
+        page = runner.page(conn, rule, sort="name", limit=1000, today=today)
+        assert sorted(r["id"] for r in page.rows) == expected, rule
+        # Compiled.where is a predicate over customer, whatever the form (the rule builder's preview list)
+        assert count_customers(conn, CustomerQuery(rule=rule), today) == len(expected), rule
+        # the per-customer probe form (set algebra off) gives the same ids
+        probe = compile_parts(rule, today, tag_set_algebra=False)
+        assert _name(probe.from_clause) != "tagset"
+        assert sorted(conn.execute(probe.ids_select()).scalars()) == expected, rule
+    return used
+
+
+@pytest.fixture
+def set_algebra_always(monkeypatch):
+    """No tag counts as "small": pure-tag rules always take the set-algebra form."""
+    from loyalty_desktop.segments import compiler
+
+    runner.clear_cache()
+    monkeypatch.setattr(compiler, "SMALL_TAG_SET", 0)
+    yield
+    runner.clear_cache()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rng=st.randoms(use_true_random=False))
+def test_pure_tag_rules_as_set_algebra_match_reference(shop_db, set_algebra_always, rng):
+    """Rules made only of tag / tag_group conditions compile to INTERSECT / EXCEPT / UNION over
+    customer_tag: the same ids as the reference (count, ids, page) and as the probe form."""
+    today = date(2026, 11, 23)
+    with shop_db.connect() as conn:
+        trans = conn.begin()
+        try:
+            fill_random_shop(conn, rng, today, n_customers=rng.choice([0, 5, 40]))
+            _check_tag_rules(conn, rng, today, 12)
+        finally:
+            trans.rollback()
+
+
+def test_many_pure_tag_rules_take_the_set_form(shop_db, set_algebra_always):
+    rng = random.Random(31)
+    today = date(2026, 11, 23)
+    with shop_db.connect() as conn:
+        trans = conn.begin()
+        try:
+            fill_random_shop(conn, rng, today, n_customers=80)
+            used = _check_tag_rules(conn, rng, today, 200)
+            assert used >= 50  # the set form is really exercised (the rest: complements, single lists)
+        finally:
+            trans.rollback()
+
+
+def test_small_top_level_tag_drives_a_pure_tag_rule(shop_db):
+    """Below SMALL_TAG_SET customers, a top-level "has tag X" drives (probes); otherwise set algebra."""
+    from loyalty_desktop.segments import compiler
+
+    rng = random.Random(5)
+    today = date(2026, 11, 23)
+    rule = {"all": [{"field": "tag", "op": "has", "value": "Vàng"},
+                    {"any": [{"field": "tag", "op": "has", "value": "Bạc"},
+                             {"not": {"field": "tag", "op": "has", "value": "Khách sỉ"}}]}]}
+    with shop_db.connect() as conn:
+        trans = conn.begin()
+        try:
+            fill_random_shop(conn, rng, today, n_customers=60)
+            expected = matching_ids(load_dataset(conn), parse_rule(rule), today)
+            assert expected  # a real test: somebody matches
+            runner.clear_cache()
+            small = runner.compile_for(conn, rule, today)
+            assert _name(small.from_clause) == "drv"
+            assert runner.ids(conn, rule, today=today) == expected
+            try:
+                compiler.SMALL_TAG_SET, saved = 0, compiler.SMALL_TAG_SET
+                runner.clear_cache()
+                big = runner.compile_for(conn, rule, today)
+                assert _name(big.from_clause) == "tagset"
+                assert runner.ids(conn, rule, today=today) == expected
+                assert runner.count(conn, rule, today=today) == len(expected)
+                # the shape the benchmark relies on: Zalo EXCEPT (KM AND NOT Facebook), merged by SQLite
+                sql = str(big.count_select().compile(conn))
+                assert sql.count(" EXCEPT ") == 1 and "NOT (EXISTS" in sql and "ORDER BY" in sql
+                raw = conn.connection.driver_connection
+                params = big.count_select().compile(conn).params
+                plan = " | ".join(r[3] for r in raw.execute(
+                    "EXPLAIN QUERY PLAN " + str(big.count_select().compile(conn, compile_kwargs={"literal_binds": True}))))
+                assert "MERGE (EXCEPT)" in plan, plan
+                assert params  # values are bound parameters
+            finally:
+                compiler.SMALL_TAG_SET = saved
+                runner.clear_cache()
         finally:
             trans.rollback()

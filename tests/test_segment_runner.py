@@ -73,11 +73,18 @@ def _big_shop(db, customers=6000, purchases=60000):
               rng.randint(1, 100) * 10000) for i in range(purchases)])
 
 
-def test_cancel_from_another_thread_interrupts_a_running_query(db):
+@pytest.mark.parametrize("warm", [False, True])
+def test_cancel_from_another_thread_interrupts_a_running_query(db, warm):
+    """warm=True: the rule ran before, so its SQL is replayed on the driver connection (cached)."""
     _big_shop(db)
     # many windows without precomputed columns: one GROUP BY over purchases each (slow on purpose)
     slow = {"any": [{"field": "total_spent", "op": "lt", "value": 1 + k, "window": {"days": 701 + k}}
                     for k in range(150)]}
+    runner.clear_cache()
+    if warm:
+        with db.connect() as conn:
+            full = runner.count(conn, slow, today=TODAY)
+            assert runner._driver_sql
     token = runner.CancelToken()
     outcome = {}
 
@@ -107,6 +114,9 @@ def test_cancel_from_another_thread_interrupts_a_running_query(db):
         assert runner.count(conn, {"all": []}, today=TODAY) == 6000
         with pytest.raises(Cancelled):
             runner.count(conn, {"all": []}, today=TODAY, token=token)
+        if warm:
+            assert runner.count(conn, slow, today=TODAY) == full
+    runner.clear_cache()
 
 
 def test_explain_tree_agrees_with_sql(shop):
@@ -135,3 +145,82 @@ def test_explain_tree_agrees_with_sql(shop):
             customer_id_for_phone(conn, "+84999999999")
         with pytest.raises(UserError):
             explain(conn, 99999, rule, today=TODAY)
+
+
+def test_cached_rules_follow_data_tag_and_segment_changes(shop):
+    """The runner keeps compiled rules (and their SQL) per (rule, today): results still follow the data."""
+    import json
+
+    from sqlalchemy import insert, select, update
+
+    from loyalty_desktop.models import CustomerTag, Tag
+    from loyalty_desktop.segments import store
+    from loyalty_desktop.segments.rules import parse_rule
+
+    ct, t = CustomerTag.__table__, Tag.__table__
+    rule = {"all": [{"field": "tag", "op": "has", "value": "Khách sỉ"}, {"field": "gender", "op": "ne", "value": "male"}]}
+    runner.clear_cache()
+    with shop.connect() as conn:
+        trans = conn.begin()
+        try:
+            def truth(r):
+                return matching_ids(load_dataset(conn), parse_rule(r), TODAY)
+
+            expected = truth(rule)
+            assert expected
+            # dict, model and JSON text of the same rule: same answer, first (compile) and later (cached) runs
+            for form in (rule, parse_rule(rule), json.dumps(rule, ensure_ascii=False)):
+                for _ in range(2):
+                    assert runner.count(conn, form, today=TODAY) == len(expected)
+                    assert runner.ids(conn, form, today=TODAY) == expected
+            assert runner._driver_sql  # the replayable statements were captured
+            # new data: tag every customer with the tag -> the cached statement sees them
+            tag_id = conn.execute(select(t.c.id).where(t.c.name == "Khách sỉ")).scalar()
+            have = set(conn.execute(select(ct.c.customer_id).where(ct.c.tag_id == tag_id)).scalars())
+            missing = [{"customer_id": i, "tag_id": tag_id} for i in range(1, 91) if i not in have]
+            conn.execute(insert(ct), missing)
+            expected2 = truth(rule)
+            assert len(expected2) > len(expected)
+            assert runner.count(conn, rule, today=TODAY) == len(expected2)
+            assert runner.ids(conn, rule, today=TODAY) == expected2
+            # tag renamed: the rule names the old tag, which no longer exists -> nobody
+            conn.execute(update(t).where(t.c.id == tag_id).values(name="Sỉ", name_folded="si"))
+            assert runner.count(conn, rule, today=TODAY) == 0 == len(truth(rule))
+            # a saved segment's rule changes: rules referring to it follow (never served from the cache)
+            women = {"field": "gender", "op": "eq", "value": "female"}
+            men = {"field": "gender", "op": "eq", "value": "male"}
+            store.save_segment(conn, "Cache test", women)
+            ref = {"all": [{"field": "segment", "op": "in", "value": ["Cache test"]}]}
+            assert runner.count(conn, ref, today=TODAY) == len(truth(women))
+            store.update_segment(conn, "Cache test", men)
+            assert runner.count(conn, ref, today=TODAY) == len(truth(men)) != len(truth(women))
+            assert runner.ids(conn, ref, today=TODAY) == truth(men)
+            # another day is another key (windows, ages): still right
+            later = TODAY + timedelta(days=400)
+            aged = {"field": "age", "op": "gte", "value": 30}
+            assert runner.count(conn, aged, today=later) == len(
+                matching_ids(load_dataset(conn), parse_rule(aged), later))
+            # invalid rules fail every time, cached or not — also when a valid twin is cached
+            between = {"field": "age", "op": "between", "value": [20, 40]}
+            assert runner.count(conn, between, today=TODAY) == len(truth(between))
+            for _ in range(2):
+                with pytest.raises(InvalidInput):
+                    runner.count(conn, {"field": "age", "op": "between", "value": (20, 40)}, today=TODAY)
+                with pytest.raises(InvalidInput):
+                    runner.count(conn, {"field": "age", "op": "between", "value": [30]}, today=TODAY)
+                with pytest.raises(InvalidInput):
+                    runner.count(conn, {"field": "province", "op": "in", "value": ["Atlantis"]}, today=TODAY)
+        finally:
+            trans.rollback()
+            runner.clear_cache()
+
+
+def test_cache_is_bounded():
+    runner.clear_cache()
+    try:
+        for i in range(runner.PREPARED_MAX + 50):
+            runner._lru_put(runner._prepared, ("k", i), None)
+        assert len(runner._prepared) == runner.PREPARED_MAX
+        assert ("k", 0) not in runner._prepared and ("k", runner.PREPARED_MAX + 49) in runner._prepared
+    finally:
+        runner.clear_cache()

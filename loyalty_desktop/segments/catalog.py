@@ -175,7 +175,7 @@ def choices_for(conn, field_id: str) -> list:
 
 
 def dynamic_choices(conn, kind: str) -> list[str]:
-    from sqlalchemy import distinct, select
+    from sqlalchemy import select
 
     from loyalty_desktop.models import Customer, Purchase, Segment, Tag, TagGroup
 
@@ -185,7 +185,7 @@ def dynamic_choices(conn, kind: str) -> list[str]:
         return sorted(PROVINCES)
     if kind in ("categories", "channels"):
         col = Purchase.__table__.c.category if kind == "categories" else Purchase.__table__.c.channel
-        return [v for v in conn.execute(select(distinct(col)).where(col.is_not(None)).order_by(col)).scalars()]
+        return [v for v in conn.execute(select(col).distinct().where(col.is_not(None)).order_by(col)).scalars()]
     if kind == "tags":
         t = Tag.__table__
         return list(conn.execute(select(t.c.name).order_by(t.c.name_folded)).scalars())
@@ -197,7 +197,7 @@ def dynamic_choices(conn, kind: str) -> list[str]:
 
         names = [t[0] for t in sorted(get_setting(conn, "tiers") or [], key=lambda t: -t[1])]
         c = Customer.__table__
-        extra = conn.execute(select(distinct(c.c.tier)).where(c.c.tier.is_not(None))).scalars()
+        extra = conn.execute(select(c.c.tier).distinct().where(c.c.tier.is_not(None))).scalars()
         return names + sorted(set(extra) - set(names))
     if kind == "segments":
         sg = Segment.__table__

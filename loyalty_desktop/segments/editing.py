@@ -110,7 +110,8 @@ class RuleTree:
     def position(self, node_id: int) -> tuple[Group, int]:
         parent = self.parent(node_id)
         if parent is None:
-            raise InvalidInput("The top group cannot be moved or removed")
+            raise InvalidInput("The top group cannot be moved or removed",
+                               vi="Không thể di chuyển hoặc xóa nhóm ngoài cùng")
         return parent, next(i for i, c in enumerate(parent.children) if c.id == node_id)
 
     def depth(self, node_id: int) -> int:
@@ -234,13 +235,15 @@ class RuleTree:
             try:
                 obj = json.loads(obj)
             except json.JSONDecodeError as exc:
-                raise InvalidInput(f"The rule is not valid JSON: {exc}") from None
+                raise InvalidInput(f"The rule is not valid JSON: {exc}",
+                                   vi=f"Điều kiện không phải JSON hợp lệ: {exc}") from None
         if top and isinstance(obj, dict) and ("rule" in obj or "version" in obj) and "field" not in obj:
             version = obj.get("version", 1)
             if version != 1:
-                raise InvalidInput(f"Unsupported rule version: {version!r}")
+                raise InvalidInput(f"Unsupported rule version: {version!r}",
+                                   vi=f"Phiên bản điều kiện không được hỗ trợ: {version!r}")
             if "rule" not in obj:
-                raise InvalidInput("The rule document has no \"rule\"")
+                raise InvalidInput("The rule document has no \"rule\"", vi="Tài liệu điều kiện không có mục \"rule\"")
             obj = obj["rule"]
         node = self._node_from_json(obj, "rule")
         if top and not isinstance(node, Group):
@@ -249,37 +252,43 @@ class RuleTree:
 
     def _node_from_json(self, obj: Any, where: str) -> Node:
         if not isinstance(obj, dict):
-            raise InvalidInput(f"{where}: expected an object, got {obj!r}")
+            raise InvalidInput(f"{where}: expected an object, got {obj!r}",
+                               vi=f"{where}: cần một đối tượng, nhận được {obj!r}")
         keys = set(obj)
         for kind in GROUP_KINDS:
             if kind in obj:
                 if keys != {kind}:
-                    raise InvalidInput(f"{where}: a group has only the key {kind!r}, got {sorted(keys)}")
+                    raise InvalidInput(f"{where}: a group has only the key {kind!r}, got {sorted(keys)}",
+                                       vi=f"{where}: một nhóm chỉ có khóa {kind!r}, nhận được {sorted(keys)}")
                 items = obj[kind]
                 if not isinstance(items, list):
-                    raise InvalidInput(f"{where}.{kind}: expected a list")
+                    raise InvalidInput(f"{where}.{kind}: expected a list", vi=f"{where}.{kind}: cần một danh sách")
                 children = [self._node_from_json(c, f"{where}.{kind}[{i}]") for i, c in enumerate(items)]
                 return Group(self._next_id(), kind, False, children)
         if "not" in obj:
             if keys != {"not"}:
-                raise InvalidInput(f"{where}: 'not' takes exactly one node")
+                raise InvalidInput(f"{where}: 'not' takes exactly one node",
+                                   vi=f"{where}: 'not' nhận đúng một điều kiện hoặc nhóm")
             inner = self._node_from_json(obj["not"], f"{where}.not")
             inner.negated = not inner.negated
             return inner
         if "field" in obj:
             extra = keys - {"field", "op", "value", "window"}
             if extra:
-                raise InvalidInput(f"{where}: unknown keys {sorted(extra)}")
+                raise InvalidInput(f"{where}: unknown keys {sorted(extra)}", vi=f"{where}: khóa không hợp lệ {sorted(extra)}")
             if not isinstance(obj["field"], str) or not isinstance(obj.get("op"), str):
-                raise InvalidInput(f"{where}: a condition needs a text 'field' and 'op'")
+                raise InvalidInput(f"{where}: a condition needs a text 'field' and 'op'",
+                                   vi=f"{where}: điều kiện cần 'field' và 'op' dạng chữ")
             window = obj.get("window")
             days = None
             if window is not None:
                 if not isinstance(window, dict) or not isinstance(window.get("days"), int):
-                    raise InvalidInput(f"{where}: window must be {{\"days\": N}}")
+                    raise InvalidInput(f"{where}: window must be {{\"days\": N}}",
+                                       vi=f"{where}: khoảng thời gian phải có dạng {{\"days\": N}}")
                 days = window["days"]
             return Condition(self._next_id(), obj["field"], obj["op"], copy.deepcopy(obj.get("value")), days)
-        raise InvalidInput(f"{where}: expected a group (all/any/not) or a condition (field/op/value)")
+        raise InvalidInput(f"{where}: expected a group (all/any/not) or a condition (field/op/value)",
+                           vi=f"{where}: cần một nhóm (all/any/not) hoặc một điều kiện (field/op/value)")
 
     # ----- export
     def to_json(self, *, skip: set[int] | None = None) -> dict:
@@ -298,7 +307,7 @@ class RuleTree:
     def _resolve_group(self, group_id: int | None) -> Group:
         node = self.root if group_id is None else self.node(group_id)
         if not isinstance(node, Group):
-            raise InvalidInput("Conditions can only be added to a group")
+            raise InvalidInput("Conditions can only be added to a group", vi="Chỉ có thể thêm điều kiện vào một nhóm")
         return node
 
     @staticmethod
@@ -317,7 +326,7 @@ class RuleTree:
 
     def add_group(self, group_id: int | None, kind: str = "all", index: int | None = None) -> int:
         if kind not in GROUP_KINDS:
-            raise InvalidInput(f"Unknown group kind {kind!r}")
+            raise InvalidInput(f"Unknown group kind {kind!r}", vi=f"Loại nhóm không hợp lệ: {kind!r}")
         group = self._resolve_group(group_id)
         self._checkpoint("add group")
         new = Group(self._next_id(), kind)
@@ -342,7 +351,7 @@ class RuleTree:
         counted in the target group as it is *before* the move, which is what a drop indicator shows."""
         group = self._resolve_group(group_id)
         if not self.can_move(node_id, group.id):
-            raise InvalidInput("A group cannot be moved into itself")
+            raise InvalidInput("A group cannot be moved into itself", vi="Không thể chuyển một nhóm vào chính nó")
         parent, old_index = self.position(node_id)
         index = self._clamp(index, len(group.children))
         if parent is group and index in (old_index, old_index + 1):
@@ -362,12 +371,12 @@ class RuleTree:
         Returns the new group's id."""
         target = self.node(target_id)
         if target is self.root:
-            raise InvalidInput("Cannot group the top group")
+            raise InvalidInput("Cannot group the top group", vi="Không thể gộp nhóm ngoài cùng vào một nhóm mới")
         if node_id is not None:
             if node_id == target_id or node_id == self.root.id or self.is_ancestor(node_id, target_id):
-                raise InvalidInput("A node cannot be grouped with itself")
+                raise InvalidInput("A node cannot be grouped with itself", vi="Không thể gộp một mục với chính nó")
         elif field_id is None or op is None:
-            raise InvalidInput("group_with needs a node or a field")
+            raise InvalidInput("group_with needs a node or a field", vi="group_with cần một mục hoặc một trường")
         self._checkpoint("make group")
         if node_id is not None:
             mparent, mindex = self.position(node_id)
@@ -429,7 +438,7 @@ class RuleTree:
     def set_group_kind(self, group_id: int, kind: str) -> None:
         group = self._resolve_group(group_id)
         if kind not in GROUP_KINDS:
-            raise InvalidInput(f"Unknown group kind {kind!r}")
+            raise InvalidInput(f"Unknown group kind {kind!r}", vi=f"Loại nhóm không hợp lệ: {kind!r}")
         if group.kind == kind:
             return
         self._checkpoint("AND/OR")
@@ -449,7 +458,8 @@ class RuleTree:
         successive updates of the same condition's value make one undo step (typing)."""
         cond = self.node(node_id)
         if not isinstance(cond, Condition):
-            raise InvalidInput("Only conditions have a field, an operator and a value")
+            raise InvalidInput("Only conditions have a field, an operator and a value",
+                               vi="Chỉ điều kiện mới có trường, phép so sánh và giá trị")
         unknown = set(changes) - {"field", "op", "value", "window_days"}
         if unknown:
             raise TypeError(f"unknown condition attributes {sorted(unknown)}")

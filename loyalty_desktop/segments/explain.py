@@ -145,7 +145,7 @@ def explain(conn: Connection, customer_id: int, node, *, today: date | None = No
     parts = runner.compile_for(conn, node, today)  # validates segment references first
     ds = load_dataset(conn, [customer_id])
     if customer_id not in ds.customers:
-        raise UserError(f"No customer with id {customer_id}.")
+        raise UserError(f"No customer with id {customer_id}.", vi=f"Không có khách hàng nào có mã {customer_id}.")
     tree = _explain(ds, node, customer_id, today)
     stmt = parts.ids_select().where(parts.id_col == customer_id)
     tree.sql_passed = conn.execute(stmt).first() is not None
@@ -166,5 +166,5 @@ def customer_id_for_phone(conn: Connection, phone: str) -> int:
         pass
     cid = conn.execute(select(c.c.id).where(c.c.phone == e164)).scalar()
     if cid is None:
-        raise UserError(f"No customer with phone {phone}.")
+        raise UserError(f"No customer with phone {phone}.", vi=f"Không có khách hàng nào có số điện thoại {phone}.")
     return int(cid)

@@ -50,12 +50,14 @@ def _clean_name(name: Any) -> str:
     from loyalty_desktop.vn.text import nfc
 
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("segment name must not be empty")
+        raise InvalidInput("segment name must not be empty", vi="Tên phân khúc không được để trống")
     name = " ".join(nfc(name).split())
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"segment name is too long ({len(name)} characters, at most {NAME_MAX})")
+        raise InvalidInput(f"segment name is too long ({len(name)} characters, at most {NAME_MAX})",
+                           vi=f"Tên phân khúc quá dài ({len(name)} ký tự, tối đa {NAME_MAX})")
     if not _fold(name):
-        raise InvalidInput(f"segment name needs letters or digits, got {name!r}")
+        raise InvalidInput(f"segment name needs letters or digits, got {name!r}",
+                           vi=f"Tên phân khúc cần có chữ hoặc số, nhận được {name!r}")
     return name
 
 
@@ -77,7 +79,7 @@ def get_segment(conn: Connection, name: str) -> dict | None:
 def require_segment(conn: Connection, name: str) -> dict:
     row = get_segment(conn, name)
     if row is None:
-        raise UserError(f"No saved segment named \"{name}\".")
+        raise UserError(f"No saved segment named \"{name}\".", vi=f"Không có phân khúc đã lưu nào tên “{name}”.")
     return row
 
 
@@ -129,9 +131,11 @@ def check_references(conn: Connection, name: str, rule: Node) -> None:
     refs = referenced_segments(rule)
     for ref in refs:
         if _fold(ref) == me:
-            raise InvalidInput(f"segment: \"{name}\" cannot refer to itself")
+            raise InvalidInput(f"segment: \"{name}\" cannot refer to itself",
+                               vi=f"Phân khúc: “{name}” không thể tham chiếu đến chính nó")
         if _fold(ref) not in graph:
-            raise InvalidInput(f"segment: unknown saved segment \"{ref}\"")
+            raise InvalidInput(f"segment: unknown saved segment \"{ref}\"",
+                               vi=f"Phân khúc: không có phân khúc đã lưu nào tên “{ref}”")
     graph[me] = {_fold(r) for r in refs}
     # DFS from me looking for me
     stack = [(r, [me, r]) for r in graph[me]]
@@ -139,7 +143,8 @@ def check_references(conn: Connection, name: str, rule: Node) -> None:
     while stack:
         node, path = stack.pop()
         if node == me:
-            raise InvalidInput(f"segment: referring to {sorted(refs)} makes a cycle ({' → '.join(path)})")
+            raise InvalidInput(f"segment: referring to {sorted(refs)} makes a cycle ({' → '.join(path)})",
+                               vi=f"Phân khúc: tham chiếu đến {sorted(refs)} tạo thành vòng lặp ({' → '.join(path)})")
         if node in seen:
             continue
         seen.add(node)
@@ -174,7 +179,8 @@ def save_segment(conn: Connection, name: str, rule, *, description: str | None =
     existing = get_segment(conn, name)
     if existing is not None:
         if not replace:
-            raise InvalidInput(f"a segment named \"{existing['name']}\" already exists")
+            raise InvalidInput(f"a segment named \"{existing['name']}\" already exists",
+                               vi=f"Đã có phân khúc tên “{existing['name']}”")
         values = {"rule_json": rule_json, "updated_at": _now(), "cached_count": None, "cached_at": None}
         if description is not None:
             values["description"] = description
@@ -217,7 +223,8 @@ def rename_segment(conn: Connection, name: str, new_name: str) -> None:
     new_name = _clean_name(new_name)
     other = get_segment(conn, new_name)
     if other is not None and other["id"] != row["id"]:
-        raise InvalidInput(f"a segment named \"{other['name']}\" already exists")
+        raise InvalidInput(f"a segment named \"{other['name']}\" already exists",
+                           vi=f"Đã có phân khúc tên “{other['name']}”")
     conn.execute(update(sg).where(sg.c.id == row["id"]).values(
         name=new_name, name_folded=_fold(new_name), updated_at=_now()))
     old = row["name_folded"]
@@ -238,7 +245,7 @@ def duplicate_segment(conn: Connection, name: str, new_name: str | None = None) 
             new_name, n = f"{base} {n}", n + 1
     new_name = _clean_name(new_name)
     if get_segment(conn, new_name) is not None:
-        raise InvalidInput(f"a segment named \"{new_name}\" already exists")
+        raise InvalidInput(f"a segment named \"{new_name}\" already exists", vi=f"Đã có phân khúc tên “{new_name}”")
     result = conn.execute(insert(sg).values(
         name=new_name, name_folded=_fold(new_name), description=row["description"], rule_json=row["rule_json"],
         template=row["template"], frozen=row["frozen"],
@@ -258,7 +265,8 @@ def delete_segment(conn: Connection, name: str, *, force: bool = False) -> None:
     row = require_segment(conn, name)
     users = [n for n in referencing_segments(conn, row["name"]) if _fold(n) != row["name_folded"]]
     if users and not force:
-        raise UserError(f"Segment \"{row['name']}\" is used by: {', '.join(users)}. Change those first.")
+        raise UserError(f"Segment \"{row['name']}\" is used by: {', '.join(users)}. Change those first.",
+                        vi=f"Phân khúc “{row['name']}” đang được dùng bởi: {', '.join(users)}. Hãy sửa các mục đó trước.")
     conn.execute(delete(sm).where(sm.c.segment_id == row["id"]))
     conn.execute(delete(sg).where(sg.c.id == row["id"]))
 
@@ -269,7 +277,7 @@ def freeze_segment(conn: Connection, name: str, *, today: date | None = None) ->
 
     row = require_segment(conn, name)
     if row["frozen"]:
-        raise UserError(f"Segment \"{row['name']}\" is already frozen.")
+        raise UserError(f"Segment \"{row['name']}\" is already frozen.", vi=f"Phân khúc “{row['name']}” đã được chốt danh sách rồi.")
     stmt = runner.ids_statement(conn, row["rule_json"], today)
     conn.execute(delete(sm).where(sm.c.segment_id == row["id"]))
     sub = stmt.subquery()

@@ -82,7 +82,8 @@ def list_templates() -> list[Template]:
 def template_rule(template_id: str) -> Node:
     tpl = TEMPLATES.get(template_id)
     if tpl is None:
-        raise UserError(f"Unknown template \"{template_id}\" (use one of {', '.join(TEMPLATES)}).")
+        raise UserError(f"Unknown template \"{template_id}\" (use one of {', '.join(TEMPLATES)}).",
+                        vi=f"Không có mẫu “{template_id}” (dùng một trong {', '.join(TEMPLATES)}).")
     return parse_rule(copy.deepcopy(tpl.rule))
 
 

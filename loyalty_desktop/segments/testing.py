@@ -156,8 +156,8 @@ def _iso(today: date, rng: random.Random) -> str:
     return (today - timedelta(days=rng.choice([0, 1, 30, 31, 90, 365, 500]))).isoformat()
 
 
-def random_condition(rng: random.Random, today: date) -> dict:
-    field = rng.choice(sorted(FIELDS))
+def random_condition(rng: random.Random, today: date, field: str | None = None) -> dict:
+    field = field or rng.choice(sorted(FIELDS))
     spec = FIELDS[field]
     op = rng.choice(spec.ops)
     out: dict[str, Any] = {"field": field, "op": op}
@@ -236,3 +236,14 @@ def random_rule(rng: random.Random, today: date, depth: int = 3) -> dict:
         return {"not": random_rule(rng, today, depth - 1)}
     kind = "all" if r < 0.8 else "any"
     return {kind: [random_rule(rng, today, depth - 1) for _ in range(rng.randint(0, 3))]}
+
+
+def random_tag_rule(rng: random.Random, today: date, depth: int = 3) -> dict:
+    """A random rule made only of tag / tag_group conditions (the set-algebra form of the compiler)."""
+    r = rng.random()
+    if depth <= 0 or r < 0.35:
+        return random_condition(rng, today, field=rng.choice(["tag", "tag", "tag", "tag_group"]))
+    if r < 0.5:
+        return {"not": random_tag_rule(rng, today, depth - 1)}
+    kind = "all" if r < 0.8 else "any"
+    return {kind: [random_tag_rule(rng, today, depth - 1) for _ in range(rng.randint(1, 3))]}

@@ -73,6 +73,7 @@ class Bench:
         import traceback
 
         main_id = threading.main_thread().ident
+        others_ms = float(os.environ.get("BENCH_STALLS_OTHERS_MS", "1000"))  # also print the other threads
 
         def run():
             seen = set()
@@ -86,8 +87,8 @@ class Bench:
                     if key not in seen:
                         seen.add(key)
                         print(f"--- stall {late:.0f} ms in {self.phase}:\n{stack}", file=sys.stderr, flush=True)
-                    if late > 1000 and "others" not in seen:
-                        seen.add("others")
+                    if late > others_ms and ("others", key) not in seen:
+                        seen.add(("others", key))
                         for tid, fr in sys._current_frames().items():
                             if tid != main_id and tid != threading.get_ident():
                                 print(f"--- thread {tid}:\n" + "".join(traceback.format_stack(fr, limit=8)),
@@ -264,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--phases", default=",".join(PHASES), help=f"comma-separated subset of: {', '.join(PHASES)}")
     args = parser.parse_args(argv)
-    phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+    aliases = {"rule_edits": "rule_edit"}
+    phases = [aliases.get(p.strip(), p.strip()) for p in args.phases.split(",") if p.strip()]
     unknown = [p for p in phases if p not in PHASES]
     if unknown:
         parser.error(f"unknown phase(s): {', '.join(unknown)}")
@@ -287,7 +289,20 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("BENCH_SWITCH"):
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     app = create_application("vi")
-    db = open_database(str(args.db))
+    # Never upgrade (= write, and back up) a shared benchmark database: a database at an older schema
+    # is refused; copy it and run on the copy (the copy is upgraded when the app opens it).
+    from loyalty_desktop.db import current_revision, head_revision
+
+    db = open_database(str(args.db), create=False, migrate=False)
+    with db.connect() as conn:
+        rev = current_revision(conn)
+    if rev != head_revision():
+        db.dispose()
+        print(f"{args.db} is at schema {rev}, this code needs {head_revision()}: not upgrading a shared "
+              f"benchmark database. Copy it (cp {args.db} bench-data/my_copy.db), open the copy once "
+              f"(.venv/bin/loyalty-desktop --db bench-data/my_copy.db init) and use --db on the copy.",
+              file=sys.stderr)
+        return 2
     ctx = AppContext(db)
     ctx.settings = QSettings(str(Path(tempfile.mkdtemp()) / "bench.ini"), QSettings.Format.IniFormat)
     t0 = time.perf_counter()

@@ -47,6 +47,7 @@ def page(qtbot, ctx, monkeypatch):
     widget.resize(1366, 768)
     widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.is_built, timeout=10000)  # field list, preview, "why not?" come just after
     yield widget
     ctx.tasks.shutdown()
 
@@ -63,6 +64,12 @@ def wait_counted(qtbot, page) -> None:
                     and page.ctx.tasks.running_count == 0, timeout=20000)
 
 
+def settle() -> None:
+    """Let nested layouts finish (a row that changes height re-lays its group in the next pass)."""
+    for _ in range(5):
+        QApplication.processEvents()
+
+
 def drag_event(cls, pos, actions, mime):
     """A drag event at ``pos`` (PySide6 versions differ in QPoint/QPointF signatures)."""
     args = (actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -74,7 +81,7 @@ def drag_event(cls, pos, actions, mime):
 
 def drop(widget, mime, pos: QPoint) -> bool:
     """Drag enter + move + drop on ``widget`` at ``pos`` (widget coordinates). True if accepted."""
-    QApplication.processEvents()  # layouts settle, as they have by the time a user drags
+    settle()  # layouts settle, as they have by the time a user drags
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     enter = drag_event(QDragEnterEvent, pos, actions, mime)
     QApplication.sendEvent(widget, enter)
@@ -89,7 +96,7 @@ def drop(widget, mime, pos: QPoint) -> bool:
 
 def hover(widget, mime, pos: QPoint) -> bool:
     """Drag enter + move (no drop): True if the widget would take it."""
-    QApplication.processEvents()
+    settle()
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
     enter = drag_event(QDragEnterEvent, pos, actions, mime)
     QApplication.sendEvent(widget, enter)
@@ -105,12 +112,12 @@ def palette_mime(page, field_id):
 
 
 def below_children(box) -> QPoint:
-    QApplication.processEvents()  # geometry after pending layout changes
+    settle()  # geometry after pending layout changes
     return QPoint(box.width() // 2, box.height() - 4)
 
 
 def middle(widget) -> QPoint:
-    QApplication.processEvents()
+    settle()
     return QPoint(widget.width() // 2, widget.height() // 2)
 
 

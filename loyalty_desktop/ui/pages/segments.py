@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -54,7 +54,9 @@ from loyalty_desktop.ui.format import (  # noqa: F401 (imported here: first use 
     format_vnd,
 )
 from loyalty_desktop.ui.widgets.rule_builder.canvas import RuleCanvas
-from loyalty_desktop.ui.widgets.rule_builder.palette import FieldPalette
+
+if TYPE_CHECKING:
+    from loyalty_desktop.ui.widgets.rule_builder.palette import FieldPalette
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ DEBOUNCE_MS = 250
 SAVED_COUNT_MAX_AGE = timedelta(hours=1)  # older cached counts of saved segments are recomputed
 WRITE_COUNT_CACHE = True  # benchmarks switch it off so they leave the database as they found it
 PREVIEW_LIMIT = 50
+# the preview's columns, most useful first: it shows as many as fit its width
+PREVIEW_COLUMNS = ("name", "phone", "province", "total_spent", "tags", "age", "last_purchase", "orders", "tier",
+                   "gender", "points")
 NAME_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -75,6 +80,7 @@ PAGE_QSS = f"""
 #RuleGroup[selected="true"] {{ border-top: 1px solid {style.ACCENT}; border-right: 1px solid {style.ACCENT};
     border-bottom: 1px solid {style.ACCENT}; }}
 #ConditionRow {{ background: #FFFFFF; border: 1px solid #E6EBED; border-radius: 6px; }}
+#PendingRow {{ background: #FFFFFF; border: 1px solid #E6EBED; border-radius: 6px; color: #9AA5AD; }}
 #ConditionRow[selected="true"] {{ border: 1px solid {style.ACCENT}; background: #F0FDFA; }}
 #ConditionRow[invalid="true"] {{ border: 1px solid {style.DANGER}; }}
 #ConditionRow[dropTarget="true"] {{ border: 2px dashed {style.ACCENT}; background: {style.ACCENT_LIGHT}; }}
@@ -94,8 +100,11 @@ QToolButton#AddButton:hover {{ border-color: {style.ACCENT}; }}
 QToolButton#AddButton::menu-indicator {{ image: none; width: 0; }}
 QToolButton#DeleteButton {{ border: none; color: #9AA5AD; padding: 3px 6px; }}
 QToolButton#DeleteButton:hover {{ color: {style.DANGER}; }}
+QPushButton#SmallButton {{ padding: 5px 10px; }}
 QPushButton[invalid="true"], QDateEdit[invalid="true"] {{ border: 1px solid {style.DANGER}; }}
 #RuleCanvas, #CanvasHolder {{ background: transparent; }}
+#RuleCanvas QComboBox, #RuleCanvas QLineEdit, #RuleCanvas QDateEdit, #RuleCanvas QSpinBox {{ padding: 2px 6px; }}
+#RuleCanvas QPushButton {{ padding: 3px 10px; }}
 #SectionTitle {{ font-weight: 600; font-size: 11pt; }}
 #CountBig {{ font-size: 17pt; font-weight: 600; color: {style.ACCENT}; }}
 #SegmentName {{ font-size: 15pt; font-weight: 600; }}
@@ -288,6 +297,27 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
+class _ElidedLabel(QLabel):
+    """A one-line label that shows "…" when narrower than its text (the full text is the tooltip)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(min(80, super().sizeHint().width()), super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        from PySide6.QtGui import QPainter
+
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter = QPainter(self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.end()
+
+
 class SegmentsPage(QWidget):
     count_shown = Signal(int)  # emitted when a fresh count of the current rule reaches the screen
 
@@ -318,7 +348,8 @@ class SegmentsPage(QWidget):
                 "segments:explain", "segments-preview-count", "segments-preview-pages"]
         self.destroyed.connect(lambda *_a, tasks=ctx.tasks, keys=keys: [tasks.cancel(k) for k in keys])
         self._update_title()
-        QTimer.singleShot(0, self._safe(self._first_load))  # show the page first, then start work
+        # show the page first, build the rest in the next turns, then start the counts (_build_later)
+        QTimer.singleShot(15, self._build_later)
 
     def _first_load(self) -> None:
         self.refresh_list()
@@ -330,13 +361,13 @@ class SegmentsPage(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(16, 14, 16, 12)
         outer.setSpacing(12)
+        self._build_toolbar()  # its buttons live in the header and under the field list
         outer.addWidget(self._build_left())
         right = QVBoxLayout()
         right.setSpacing(10)
         outer.addLayout(right, 1)
         right.addLayout(self._build_header())
         right.addWidget(self._build_count_card())
-        right.addLayout(self._build_toolbar())
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.canvas = RuleCanvas(self.tree)
@@ -353,7 +384,6 @@ class SegmentsPage(QWidget):
         split.splitterMoved.connect(lambda *_a: setattr(self, "_splitter_by_user", True))
         self.canvas.rebuilt.connect(lambda: QTimer.singleShot(0, self._fit_splitter))
         right.addWidget(split, 1)
-        self.palette.field_activated.connect(lambda f: self.canvas.add_field(f))
         bindings: dict[str, Callable] = {}
         for std, fn, extra in ((QKeySequence.StandardKey.Undo, self.undo, ["Ctrl+Z"]),
                                (QKeySequence.StandardKey.Redo, self.redo, ["Ctrl+Y", "Ctrl+Shift+Z"]),
@@ -389,17 +419,33 @@ class SegmentsPage(QWidget):
         self.segment_list.customContextMenuRequested.connect(self._list_menu)
         self.segment_list.itemActivated.connect(self._open_item)
         self.segment_list.itemClicked.connect(self._open_item)
-        lay.addWidget(self.segment_list, 2)
+        lay.addWidget(self.segment_list, 1)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setStyleSheet(f"color: {style.BORDER};")
         lay.addWidget(line)
-        self.palette = FieldPalette()
-        lay.addWidget(self.palette, 3)
+        self._palette: FieldPalette | None = None  # built just after the page is on screen
+        self._palette_slot = QVBoxLayout()
+        self._palette_slot.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self._palette_slot, 2)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.add_condition_button, 1)
+        buttons.addWidget(self.add_group_button, 1)
+        buttons.addWidget(self.delete_button)
+        lay.addLayout(buttons)
         return card
 
     def _templates_menu(self) -> QMenu:
+        """Filled just after the first paint (``_build_later``) or when first opened."""
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.aboutToShow.connect(lambda: self._fill_templates_menu(menu))
+        return menu
+
+    def _fill_templates_menu(self, menu: QMenu) -> None:
+        if not menu.isEmpty():
+            return
         act = menu.addAction(self.tr("Empty segment"))
         act.triggered.connect(self.new_segment)
         menu.addSeparator()
@@ -412,19 +458,20 @@ class SegmentsPage(QWidget):
                 act.triggered.connect(lambda _=False, t=tpl: self.new_segment(t))
         except ImportError:
             log.info("segment templates not available")
-        menu.setToolTipsVisible(True)
-        return menu
 
     def _build_header(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(8)
-        self.name_label = QLabel()
+        self.name_label = _ElidedLabel()  # a long name gives way to the buttons ("…", full name as tooltip)
         self.name_label.setObjectName("SegmentName")
         self.dirty_label = QLabel()
         self.dirty_label.setObjectName("DirtyMark")
         row.addWidget(self.name_label)
         row.addWidget(self.dirty_label)
         row.addStretch(1)
+        for b in (self.undo_button, self.redo_button):
+            row.addWidget(b)
+        row.addSpacing(10)
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setProperty("primary", True)
         self.save_button.setToolTip(self.tr("Save the segment (Ctrl+S)"))
@@ -455,8 +502,6 @@ class SegmentsPage(QWidget):
         self.count_label = QLabel("—")
         self.count_label.setObjectName("CountBig")
         self.share_label = QLabel()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("Muted")
         col.addWidget(self.count_label)
         col.addWidget(self.share_label)
         self.invalid_label = QLabel()
@@ -472,37 +517,40 @@ class SegmentsPage(QWidget):
         self.sms_button.clicked.connect(self.export_for_sms)
         self.list_button = QPushButton(self.tr("Show in customer list"))
         self.list_button.clicked.connect(self.show_in_customers)
+        actions = QVBoxLayout()
+        actions.setSpacing(2)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(12)
         for b in (self.tag_button, self.sms_button, self.list_button):
-            lay.addWidget(b)
+            buttons.addWidget(b)
+        actions.addLayout(buttons)
+        # "Counted in 0,03 s", "Tag … added to 1.234 customers": under the buttons, as wide as they are
+        self.status_label = _ElidedLabel()
+        self.status_label.setObjectName("Muted")
+        actions.addWidget(self.status_label)
+        lay.addLayout(actions)
         return card
 
-    def _build_toolbar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(6)
+    def _build_toolbar(self) -> None:
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setToolTip(self.tr("Undo (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo)
         self.redo_button = QPushButton(self.tr("Redo"))
         self.redo_button.setToolTip(self.tr("Redo (Ctrl+Y)"))
         self.redo_button.clicked.connect(self.redo)
-        self.add_condition_button = QPushButton(self.tr("Add condition"))
+        self.add_condition_button = QPushButton(self.tr("+ Condition"))
         self.add_condition_button.setToolTip(self.tr("Add the condition chosen in the list to the selected group"))
         self.add_condition_button.clicked.connect(self._add_selected_field)
-        self.add_group_button = QPushButton(self.tr("Add group"))
+        self.add_group_button = QPushButton(self.tr("+ Group"))
         self.add_group_button.setToolTip(self.tr("Add a sub-group to the selected group"))
         self.add_group_button.clicked.connect(lambda: self.canvas.add_group())
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.setProperty("danger", True)
         self.delete_button.setToolTip(self.tr("Delete the selected condition or group (Del)"))
         self.delete_button.clicked.connect(lambda: self.canvas.delete_node())
-        for b in (self.undo_button, self.redo_button):
-            row.addWidget(b)
-        row.addSpacing(12)
-        for b in (self.add_condition_button, self.add_group_button, self.delete_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(self.status_label)
-        return row
+        for b in (self.undo_button, self.redo_button, self.delete_button, self.add_condition_button,
+                  self.add_group_button):
+            b.setObjectName("SmallButton")
 
     def _make_preview(self):
         """The customer list's own model and view (pages fetched in workers, same columns and
@@ -513,8 +561,11 @@ class SegmentsPage(QWidget):
             CustomerTableModel = None  # noqa: N806
         if CustomerTableModel is not None:
             model = CustomerTableModel(self.ctx, self, key="segments-preview")
-            view = CustomerTableView(self.ctx, model, settings_key="segments/preview-header")
+            # no remembered header: the preview picks its columns to fit its width (_fit_preview_columns)
+            view = CustomerTableView(self.ctx, model, settings_key="")
             view.open_customer.connect(lambda cid: self.ctx.navigate("customers", {"customer": cid}))
+            self._preview_widths = {key: view.columnWidth(i) for i, key in enumerate(model.columns)
+                                    if not view.isColumnHidden(i)}
             return model, view
         model = PreviewModel([self.tr("Name"), self.tr("Phone"), self.tr("Province"), self.tr("Total spent"),
                               self.tr("Orders"), self.tr("Last purchase")], self)
@@ -535,6 +586,43 @@ class SegmentsPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             view.setColumnWidth(col, width)
         return model, view
+
+    def _fit_preview_columns(self) -> None:
+        """The preview shows the most useful columns that fit its width (name, phone, province, total
+        spent, tags, age, last purchase, orders, tier, gender, points), widened to fill it: no
+        horizontal scrolling at 1366×768, no empty strip at 1920×1080."""
+        import shiboken6
+
+        if self._preview_parts is None:  # not built yet: it fits itself when it is
+            return
+        model, view = self._preview_parts
+        widths = getattr(self, "_preview_widths", None)
+        if not widths or not shiboken6.isValid(view) or not hasattr(model, "columns"):
+            return
+        from PySide6.QtWidgets import QStyle
+
+        avail = (view.width() - 2 * view.frameWidth()
+                 - view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view) - 2)
+        if avail < 200:
+            return
+        shown: list[str] = []
+        used = 0
+        for key in PREVIEW_COLUMNS:
+            w = widths.get(key)
+            if w and key in model.columns and (used + w <= avail or not shown):
+                shown.append(key)
+                used += w
+        for i, key in enumerate(model.columns):
+            hidden = key not in shown
+            if view.isColumnHidden(i) != hidden:
+                view.setColumnHidden(i, hidden)
+        spare = max(0, avail - used)
+        for n, key in enumerate(shown):
+            extra = spare - sum(spare * widths[k] // used for k in shown[:-1]) if n == len(shown) - 1 \
+                else spare * widths[key] // used
+            i = model.columns.index(key)
+            if view.columnWidth(i) != widths[key] + extra:
+                view.setColumnWidth(i, widths[key] + extra)
 
     def _show_preview(self, rule: dict) -> None:
         if isinstance(self.preview_model, PreviewModel):
@@ -560,10 +648,79 @@ class SegmentsPage(QWidget):
     def _build_bottom_tabs(self) -> QWidget:
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
-        # preview
-        self.preview_model, self.preview = self._make_preview()
-        self.tabs.addTab(self.preview, self.tr("Preview"))
-        # why not
+        # the preview and "why not?" are built just after the page is on screen (_build_later)
+        self._preview_parts: tuple | None = None
+        self.tabs.addTab(QWidget(), self.tr("Preview"))
+        self.tabs.addTab(QWidget(), self.tr("Why (not) this customer?"))
+        self.analytics = None
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.addTab(QWidget(), self.tr("Analysis"))
+        return self.tabs
+
+    # ----- built after the first paint (opening the page must not freeze the window)
+    @property
+    def is_built(self) -> bool:
+        """The field list, the preview and "why not?" exist (they are built just after the first paint)."""
+        return self._palette is not None and self._preview_parts is not None and not self.new_button.menu().isEmpty()
+
+    def _build_later(self) -> None:
+        """One part per event-loop turn (a real timer between them, so input and painting go first)."""
+        import shiboken6
+
+        if not shiboken6.isValid(self):
+            return
+        if self._palette is None:
+            self._build_palette()
+        elif self._preview_parts is None:
+            self._build_preview_tabs()
+        else:
+            self._fill_templates_menu(self.new_button.menu())
+        if not self.is_built:
+            QTimer.singleShot(15, self._build_later)
+        else:
+            self._first_load()
+
+    @property
+    def palette(self) -> FieldPalette:  # noqa: D401 (shadows QWidget.palette(), as before)
+        if self._palette is None:
+            self._build_palette()
+        return self._palette
+
+    @property
+    def preview_model(self):
+        if self._preview_parts is None:
+            self._build_preview_tabs()
+        return self._preview_parts[0]
+
+    @property
+    def preview(self):
+        if self._preview_parts is None:
+            self._build_preview_tabs()
+        return self._preview_parts[1]
+
+    def _build_palette(self) -> None:
+        from loyalty_desktop.ui.widgets.rule_builder.palette import FieldPalette
+
+        self._palette = FieldPalette()
+        self._palette.field_activated.connect(lambda f: self.canvas.add_field(f))
+        self._palette_slot.addWidget(self._palette)
+
+    def _build_preview_tabs(self) -> None:
+        model, view = self._make_preview()
+        self._preview_parts = (model, view)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        for index, widget, label in ((0, view, self.tr("Preview")),
+                                     (1, self._build_why(), self.tr("Why (not) this customer?"))):
+            old = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, label)
+            old.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        QTimer.singleShot(0, self._safe(self._fit_preview_columns))
+
+    def _build_why(self) -> QWidget:
         why = QWidget()
         wl = QVBoxLayout(why)
         wl.setContentsMargins(10, 10, 10, 10)
@@ -584,11 +741,7 @@ class SegmentsPage(QWidget):
         self.why_tree = QTreeWidget()
         self.why_tree.setHeaderHidden(True)
         wl.addWidget(self.why_tree, 1)
-        self.tabs.addTab(why, self.tr("Why (not) this customer?"))
-        self.analytics = None
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self.tabs.addTab(QWidget(), self.tr("Analysis"))
-        return self.tabs
+        return why
 
     def _safe(self, fn: Callable) -> Callable:
         """A task callback that does nothing once this page is gone (results arrive through the
@@ -689,7 +842,8 @@ class SegmentsPage(QWidget):
         self._update_analytics()
 
     def _on_count_error(self, exc: BaseException) -> None:
-        self.status_label.setText(self.tr("Could not count: {error}").format(error=str(exc)))
+        self.status_label.setText(self.tr("Could not count: {error}").format(
+            error=self.ctx.error_text(exc) if isinstance(exc, UserError) else str(exc)))
         self.count_label.setText("—")
 
     def _on_group_counts(self, counts: dict[int, int]) -> None:
@@ -704,7 +858,7 @@ class SegmentsPage(QWidget):
 
         total = self.total_customers
         share = format_percent(n / total) if total else "—"
-        return (self.tr("{n} cust.").format(n=format_count(n)),
+        return (self.tr("{n} cust. · {share}").format(n=format_count(n), share=share),
                 self.tr("{n} customers, {share} of all customers").format(n=format_count(n), share=share))
 
     def _show_group_counts(self) -> None:
@@ -1184,8 +1338,8 @@ class SegmentsPage(QWidget):
 
     # ----- analytics tab (the dashboard engineer's widget, embedded when available)
     def _fit_splitter(self) -> None:
-        """The rule gets the height it needs (up to 70 %), the preview the rest — until the user
-        moves the splitter. The analysis tab's charts get 70 %."""
+        """The rule gets the height it needs (up to 70 %; 40 % with "why not?", 30 % with the charts),
+        the tabs the rest — until the user moves the splitter."""
         import shiboken6
 
         if not shiboken6.isValid(self) or self._splitter_by_user:
@@ -1193,17 +1347,17 @@ class SegmentsPage(QWidget):
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
-        if self.tabs.currentIndex() == 2:
-            top = int(total * 0.3)
-        else:
-            holder = self.canvas.widget()
-            need = (holder.sizeHint().height() + 6) if holder is not None else total // 2
-            top = max(int(total * 0.35), min(need, int(total * 0.7)))
+        holder = self.canvas.widget()
+        need = (holder.sizeHint().height() + 6) if holder is not None else total // 2
+        # at most 30 % with the charts, 40 % with "why not?" (the explanation needs the room), else 70 %
+        share = {2: 0.3, 1: 0.4}.get(self.tabs.currentIndex(), 0.7)
+        top = max(min(int(total * 0.2), 140), min(need, int(total * share)))  # no empty strip
         self.splitter.setSizes([top, total - top])
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         QTimer.singleShot(0, self._fit_splitter)
+        QTimer.singleShot(0, self._safe(self._fit_preview_columns))
 
     def _tab_changed(self, index: int) -> None:
         self._fit_splitter()
@@ -1329,8 +1483,13 @@ def _describe(node: dict) -> str:
     if "field" not in node:
         return ""
     spec = FIELDS.get(node["field"])
-    parts = [field_label(spec) if spec else node["field"], op_label(node.get("op", "")),
-             _show_value(spec, node.get("value"))]
+    value = node.get("value")
+    if node.get("op") == "between" and isinstance(value, list) and len(value) == 2:
+        shown = QCoreApplication.translate("SegmentsPage", "{a} to {b}").format(
+            a=_show_value(spec, value[0]), b=_show_value(spec, value[1]))
+    else:
+        shown = _show_value(spec, value)
+    parts = [field_label(spec) if spec else node["field"], op_label(node.get("op", "")), shown]
     window = node.get("window")
     if window:
         parts.append(QCoreApplication.translate("SegmentsPage", "(last {n} days)").format(n=window.get("days")))
@@ -1338,7 +1497,8 @@ def _describe(node: dict) -> str:
 
 
 def screenshots(ctx, window, out_dir) -> list:
-    """Screenshot hook: the builder with a real 3-level rule at 1366×768 and 1920×1080."""
+    """Screenshot hook: the builder with a real 3-level rule at 1366×768 (``segments-builder.png``) and
+    1920×1080 (``segments-builder-1920x1080.png``), and "why not this customer?" (``segments-explain.png``)."""
     from PySide6.QtWidgets import QApplication
 
     page = window.page("segments")
@@ -1351,8 +1511,8 @@ def screenshots(ctx, window, out_dir) -> list:
     page.recount()
     written = []
     app = QApplication.instance()
-    for (w, h) in ((1366, 768), (1920, 1080)):
-        window.resize(w, h)
+
+    def settle() -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             app.processEvents()
@@ -1362,11 +1522,36 @@ def screenshots(ctx, window, out_dir) -> list:
         for _ in range(5):
             app.processEvents()
             time.sleep(0.02)
-        path = Path(out_dir) / f"segments-builder-{w}x{h}.png"
+
+    for (w, h) in ((1366, 768), (1920, 1080)):
+        window.resize(w, h)
+        settle()
+        path = Path(out_dir) / ("segments-builder.png" if w == 1366 else f"segments-builder-{w}x{h}.png")
         window.grab().save(str(path))
         written.append(path)
     window.resize(1366, 768)
+    phone = _screenshot_phone(ctx)
+    if phone:
+        page.tabs.setCurrentIndex(1)
+        page.why_phone.setText(phone)
+        page.explain()
+        settle()
+        path = Path(out_dir) / "segments-explain.png"
+        window.grab().save(str(path))
+        written.append(path)
+        page.tabs.setCurrentIndex(0)
     return written
+
+
+def _screenshot_phone(ctx) -> str | None:
+    """A customer who almost matches the screenshot rule (the interesting "why not?")."""
+    from loyalty_desktop.segments import runner
+    from loyalty_desktop.ui.format import display_phone
+
+    near = {"all": SCREENSHOT_RULE["all"][:3] + [{"not": SCREENSHOT_RULE}]}
+    with ctx.db.connect() as conn:
+        rows = runner.page(conn, near, sort="total_spent", descending=True, limit=1).rows
+    return display_phone(rows[0]["phone"]) if rows and rows[0].get("phone") else None
 
 
 def _demo_segments(ctx) -> None:
@@ -1384,15 +1569,16 @@ def _demo_segments(ctx) -> None:
             store.save_segment(conn, tpl.name_vi, tpl.rule, template=tpl.id)
 
 
-SCREENSHOT_RULE = {"all": [
+SCREENSHOT_RULE = {"all": [  # women 26–45 in Hà Nội or TP.HCM, good recent buyers or VIP, not wholesale
     {"field": "gender", "op": "eq", "value": "female"},
     {"field": "age", "op": "between", "value": [26, 45]},
+    {"field": "province", "op": "in", "value": ["Hà Nội", "Hồ Chí Minh"]},
     {"any": [
-        {"field": "province", "op": "in", "value": ["Hà Nội", "Hồ Chí Minh"]},
         {"all": [
             {"field": "total_spent", "op": "gte", "value": 2000000, "window": {"days": 90}},
-            {"field": "category", "op": "bought", "value": ["Mỹ phẩm"], "window": {"days": 180}},
+            {"field": "order_count", "op": "gte", "value": 2, "window": {"days": 90}},
         ]},
+        {"field": "tag", "op": "has", "value": "VIP"},
     ]},
     {"not": {"field": "tag", "op": "has", "value": "Khách sỉ"}},
 ]}

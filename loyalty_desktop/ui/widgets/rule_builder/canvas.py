@@ -8,19 +8,60 @@ only refreshes the one row or group.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFrame, QMenu, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from loyalty_desktop.errors import InvalidInput
 from loyalty_desktop.segments.editing import Change, Condition, RuleTree, default_op, default_value
 from loyalty_desktop.ui.widgets.rule_builder.condition_row import ConditionRow
+from loyalty_desktop.ui.widgets.rule_builder.editors import set_style_property
 from loyalty_desktop.ui.widgets.rule_builder.group_box import GroupBox
+from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, is_vietnamese
 from loyalty_desktop.ui.widgets.rule_builder.mime import decode
 
 ChoicesLoader = Callable[[str, Callable[[list], None]], None]
+
+# Building a condition row costs ~5–15 ms (a dozen styled widgets). A rebuild creates rows for this
+# long, then light placeholders that become rows in the next event-loop turns (same budget each):
+# loading a 10-condition rule never freezes the window for 100+ ms.
+BUILD_BUDGET_S = 0.020
+
+
+class _Rows(dict):
+    """``{condition id: ConditionRow}``; a condition still shown by a placeholder gets its row built on
+    first access (``rows[id]``, ``rows.get(id)``), so callers never see a placeholder. ``in`` counts
+    placeholders too; ``items()``/``values()``/``len()`` only the rows already built."""
+
+    def __init__(self, canvas: "RuleCanvas") -> None:
+        super().__init__()
+        self._canvas = canvas
+
+    def __getitem__(self, node_id):
+        if not dict.__contains__(self, node_id) and node_id in self._canvas.pending:
+            self._canvas.materialize(node_id)
+        return dict.__getitem__(self, node_id)
+
+    def get(self, node_id, default=None):
+        if not dict.__contains__(self, node_id) and node_id in self._canvas.pending:
+            self._canvas.materialize(node_id)
+        return dict.get(self, node_id, default)
+
+    def __contains__(self, node_id) -> bool:
+        return dict.__contains__(self, node_id) or node_id in self._canvas.pending
+
+
+class _PendingRow(QLabel):
+    """Stands in for a condition row for one or two event-loop turns (about the row's height)."""
+
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__("⠿  " + text, parent)
+        self.setObjectName("PendingRow")
+        self.setFixedHeight(33)
+        self.setContentsMargins(10, 0, 0, 0)
 
 
 class RuleCanvas(QScrollArea):
@@ -34,11 +75,15 @@ class RuleCanvas(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # deep nesting in a narrow window scrolls sideways rather than clipping the buttons
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.token = id(self)
         self.tree = tree or RuleTree()
-        self.rows: dict[int, ConditionRow] = {}
+        self.pending: dict[int, _PendingRow] = {}  # conditions whose row is built in a later turn
+        self.rows: dict[int, ConditionRow] = _Rows(self)
         self.groups: dict[int, GroupBox] = {}
+        self._deadline = 0.0
+        self._old_pending: dict[int, _PendingRow] = {}
         self.invalid: dict[int, str] = {}
         self.selected_id: int | None = None
         self.choices_loader: ChoicesLoader | None = None
@@ -91,8 +136,9 @@ class RuleCanvas(QScrollArea):
         had_focus = focus is not None and (focus is self or self.isAncestorOf(focus))
         self._indicator = None
         root_node = self.tree.root
-        old_rows, old_groups = self.rows, self.groups
-        self.rows, self.groups = {}, {}
+        self._deadline = time.perf_counter() + BUILD_BUDGET_S
+        old_rows, old_groups, old_pending = dict(self.rows), self.groups, self.pending
+        self.rows, self.groups, self.pending = _Rows(self), {}, {}
         reuse = not full and self._holder is not None and self._root_box is not None
         if reuse:
             root = self._root_box
@@ -108,14 +154,17 @@ class RuleCanvas(QScrollArea):
             root = GroupBox(self, root_node, 0)
             lay.addWidget(root)
             lay.addStretch(1)
-            old_rows, old_groups = {}, {}
+            old_rows, old_groups, old_pending = {}, {}, {}
             self._root_box = root
         self.groups[root_node.id] = root
         reused_rows: list[ConditionRow] = []
         new_rows: list[ConditionRow] = []
+        self._old_pending = old_pending
         self._fill(root_node, root, 0, old_rows, old_groups, reused_rows, new_rows)
-        for node_id, widget in list(old_rows.items()) + list(old_groups.items()):
-            if self.rows.get(node_id) is not widget and self.groups.get(node_id) is not widget:
+        self._old_pending = {}
+        for node_id, widget in list(old_rows.items()) + list(old_groups.items()) + list(old_pending.items()):
+            if (dict.get(self.rows, node_id) is not widget and self.groups.get(node_id) is not widget
+                    and self.pending.get(node_id) is not widget):
                 widget.hide()
                 widget.deleteLater()
         if not reuse:
@@ -130,6 +179,14 @@ class RuleCanvas(QScrollArea):
             row.sync()
         for row in new_rows:
             self.validate_row(row)
+        for node_id in self.pending:  # validated without their widgets (a loaded value has no typing error)
+            error = self.engine_error(self.tree.node(node_id))
+            if error:
+                self.invalid[node_id] = error
+            else:
+                self.invalid.pop(node_id, None)
+        if self.pending:
+            QTimer.singleShot(1, self._materialize_some)  # a real timer: input and painting go first
         if self.selected_id not in self.tree:
             self.selected_id = None
         self._apply_selection()
@@ -152,7 +209,9 @@ class RuleCanvas(QScrollArea):
             if child.is_group:
                 sub = old_groups.get(child.id)
                 if sub is None:
-                    sub = GroupBox(self, child, depth + 1)
+                    sub = GroupBox(self, child, depth + 1, box)  # created in place: no re-polish on insert
+                    if box.isVisible():
+                        sub.show()
                 else:
                     sub.set_depth(depth + 1)
                     sub.sync()
@@ -162,13 +221,61 @@ class RuleCanvas(QScrollArea):
             else:
                 row = old_rows.get(child.id)
                 if row is None or row.field_id != child.field:
-                    row = ConditionRow(self, child)
+                    if time.perf_counter() > self._deadline:  # over budget: a placeholder for now
+                        holder = self._old_pending.get(child.id)
+                        if holder is None or holder.parentWidget() is not box:
+                            spec = self.spec(child.field)
+                            holder = _PendingRow(field_label(spec) if spec else child.field, box)
+                        self.pending[child.id] = holder
+                        widgets.append(holder)
+                        continue
+                    row = ConditionRow(self, child, box)
+                    if box.isVisible():
+                        row.show()  # polished now, inside the time budget
                     new_rows.append(row)
                 else:
                     reused_rows.append(row)
-                self.rows[child.id] = row
+                dict.__setitem__(self.rows, child.id, row)
                 widgets.append(row)
         box.set_children(widgets)
+
+    def _materialize_some(self) -> None:
+        """Next event-loop turn: turn placeholders into rows, for ``BUILD_BUDGET_S`` at a time."""
+        import shiboken6
+
+        if not shiboken6.isValid(self) or not self.pending:
+            return
+        deadline = time.perf_counter() + BUILD_BUDGET_S
+        while self.pending:
+            self.materialize(next(iter(self.pending)))
+            if time.perf_counter() > deadline:
+                break
+        if self.pending:
+            QTimer.singleShot(1, self._materialize_some)  # a real timer: input and painting go first
+        else:
+            self.rebuilt.emit()
+
+    def materialize(self, node_id: int) -> None:
+        """Build the real row of a condition shown by a placeholder, in the placeholder's place."""
+        holder = self.pending.pop(node_id, None)
+        if holder is None:
+            return
+        box = holder.parentWidget()
+        node = self.tree.node(node_id) if node_id in self.tree else None
+        if node is None or node.is_group or not isinstance(box, GroupBox) or holder not in box.child_widgets:
+            holder.hide()
+            holder.deleteLater()
+            return
+        row = ConditionRow(self, node, box)
+        dict.__setitem__(self.rows, node_id, row)
+        box.child_widgets[box.child_widgets.index(holder)] = row
+        box.body.replaceWidget(holder, row)
+        holder.hide()
+        holder.deleteLater()
+        if box.isVisible():
+            row.show()
+        self.validate_row(row)
+        set_style_property(row, "selected", "true" if node_id == self.selected_id else "false")
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "structure":
@@ -234,7 +341,7 @@ class RuleCanvas(QScrollArea):
         try:
             parse_rule(node)
         except InvalidInput as exc:
-            return friendly_error(cond, str(exc))
+            return friendly_error(cond, str(exc), exc.text("vi" if is_vietnamese() else "en"))
         return None
 
     # ----- selection
@@ -248,10 +355,7 @@ class RuleCanvas(QScrollArea):
     def _apply_selection(self) -> None:
         for node_id, widget in list(self.rows.items()) + list(self.groups.items()):
             selected = "true" if node_id == self.selected_id else "false"
-            if widget.property("selected") != selected:
-                widget.setProperty("selected", selected)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+            set_style_property(widget, "selected", selected)
 
     def selected_group_id(self) -> int:
         """The group new conditions go into: the selected group, or the selected condition's group."""
@@ -406,9 +510,7 @@ class RuleCanvas(QScrollArea):
 
     @staticmethod
     def _mark_drop_target(widget: QWidget, on: bool) -> None:
-        widget.setProperty("dropTarget", "true" if on else "false")
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+        set_style_property(widget, "dropTarget", "true" if on else "false")
 
     def drop(self, payload: dict | None, target: tuple) -> bool:
         """Apply a drop: ``("insert", group id, index)`` or ``("onto", condition id)``."""
@@ -463,15 +565,22 @@ _PATTERNS = [
 ]
 
 
-def friendly_error(cond: Condition, message: str) -> str:
+def friendly_error(cond: Condition, message: str, translated: str | None = None) -> str:
     """The engine's (English, technical) message in the interface language; unknown ones as they are
-    without the field id prefix (the row already names the field)."""
+    (``translated``: the engine's own text in the interface language) without the field id prefix
+    (the row already names the field)."""
     for pattern, text in _PATTERNS:
         m = pattern.search(message)
         if m:
             return QCoreApplication.translate("RuleCanvas", text).format(*m.groups())
-    prefix = f"{cond.field}: "
-    return message[len(prefix):] if message.startswith(prefix) else message
+    message = translated or message
+    from loyalty_desktop.segments.catalog import FIELDS
+
+    spec = FIELDS.get(cond.field)
+    for prefix in (f"{cond.field}: ", f"{spec.label_vi}: " if spec is not None else None):
+        if prefix and message.startswith(prefix):
+            return message[len(prefix):]
+    return message
 
 
 # lupdate does not see the table above: list its texts for translation here.

@@ -70,7 +70,7 @@ class ConditionRow(DropTargetMixin, QFrame):
         self.spec = canvas.spec(cond.field)
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(8, 3, 6, 3)
+        outer.setContentsMargins(8, 2, 6, 2)
         outer.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(6)
@@ -93,7 +93,6 @@ class ConditionRow(DropTargetMixin, QFrame):
         row.addWidget(self.not_button)
         self.op_combo = QComboBox()
         self.op_combo.setObjectName("OpCombo")
-        self.op_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for op in (self.spec.ops if self.spec else [cond.op]):
             self.op_combo.addItem(op_label(op), op)
         self.op_combo.activated.connect(self._op_chosen)
@@ -232,9 +231,7 @@ class ConditionRow(DropTargetMixin, QFrame):
         self.editor.show_error(reason)
         self.error_label.setText(reason or "")
         self.error_label.setVisible(bool(reason))
-        self.setProperty("invalid", "true" if reason else "false")
-        self.style().unpolish(self)
-        self.style().polish(self)
+        ed.set_style_property(self, "invalid", "true" if reason else "false")
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         self.canvas.node_menu(self.node_id, self).exec(event.globalPos())

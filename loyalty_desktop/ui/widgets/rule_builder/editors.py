@@ -30,11 +30,21 @@ from PySide6.QtWidgets import (
 ChoicesProvider = Callable[[str, Callable[[list[str]], None]], None]
 
 
+def set_style_property(widget: QWidget, name: str, value: str) -> None:
+    """Set a property the style sheet selects on; re-polish only when it changed on a widget already
+    polished (re-polishing every widget of every new row made opening a rule slow)."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
 def _set_invalid(widget: QWidget, reason: str | None) -> None:
-    widget.setProperty("invalid", "true" if reason else "false")
-    widget.setToolTip(reason or "")
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    set_style_property(widget, "invalid", "true" if reason else "false")
+    if widget.toolTip() != (reason or ""):
+        widget.setToolTip(reason or "")
 
 
 class ValueEditor(QWidget):

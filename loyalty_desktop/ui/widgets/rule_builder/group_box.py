@@ -31,6 +31,7 @@ from loyalty_desktop.segments.editing import Group
 from loyalty_desktop.ui import style
 from loyalty_desktop.ui.widgets.rule_builder.labels import field_label, group_label
 from loyalty_desktop.ui.widgets.rule_builder.drop_target import DropTargetMixin
+from loyalty_desktop.ui.widgets.rule_builder.editors import set_style_property
 from loyalty_desktop.ui.widgets.rule_builder.mime import node_mime
 
 if TYPE_CHECKING:
@@ -55,10 +56,10 @@ class GroupBox(DropTargetMixin, QFrame):
         self.child_widgets: list[QWidget] = []
 
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 5, 8, 6)
-        lay.setSpacing(5)
+        lay.setContentsMargins(8, 4, 8, 6)
+        lay.setSpacing(4)
         header = QHBoxLayout()
-        header.setSpacing(8)
+        header.setSpacing(6)
         self.header_layout = header
         lay.addLayout(header)
         if not self.is_root:
@@ -67,14 +68,16 @@ class GroupBox(DropTargetMixin, QFrame):
             handle.setToolTip(self.tr("Drag to move this group"))
             handle.setCursor(Qt.CursorShape.OpenHandCursor)
             header.addWidget(handle)
-        self.title = QLabel(self.tr("Customers who match") if self.is_root else self.tr("Group:"))
-        self.title.setObjectName("GroupTitle")
-        header.addWidget(self.title)
+        # sub-groups have no title: their AND/OR switch says it (narrow canvas at 1366×768, deep nesting)
+        self.title: QLabel | None = None
+        if self.is_root:
+            self.title = QLabel(self.tr("Customers who match"))
+            self.title.setObjectName("GroupTitle")
+            header.addWidget(self.title)
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("KindCombo")
         self.kind_combo.addItem(self.tr("All conditions (AND)"), "all")
         self.kind_combo.addItem(self.tr("Any condition (OR)"), "any")
-        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.kind_combo.activated.connect(
             lambda _i: self.canvas.tree.set_group_kind(self.node_id, self.kind_combo.currentData()))
         header.addWidget(self.kind_combo)
@@ -109,7 +112,7 @@ class GroupBox(DropTargetMixin, QFrame):
             header.addWidget(self.delete_button)
 
         self.body = QVBoxLayout()
-        self.body.setSpacing(5)
+        self.body.setSpacing(4)
         self.body.setContentsMargins(6 if not self.is_root else 0, 0, 0, 0)
         lay.addLayout(self.body)
         self.placeholder = QLabel(self.tr("Drag a condition here from the list on the left, or use “+ Condition”"))
@@ -138,9 +141,7 @@ class GroupBox(DropTargetMixin, QFrame):
     def set_depth(self, depth: int) -> None:
         if depth != self.depth:
             self.depth = depth
-            self.setProperty("depth", str(min(depth, 3)))
-            self.style().unpolish(self)
-            self.style().polish(self)
+            set_style_property(self, "depth", str(min(depth, 3)))
 
     def _fields_menu(self) -> QMenu:
         """Filled when first opened (building ~25 actions for every group box would slow edits)."""
@@ -175,21 +176,15 @@ class GroupBox(DropTargetMixin, QFrame):
         self.negate.blockSignals(True)
         self.negate.setChecked(group.negated)
         self.negate.blockSignals(False)
-        self.setProperty("negated", "true" if group.negated else "false")
-        self.setProperty("kind", group.kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_style_property(self, "negated", "true" if group.negated else "false")
+        set_style_property(self, "kind", group.kind)
 
     def set_count(self, text: str, tooltip: str = "") -> None:
         self.count_label.setText(text)
         self.count_label.setToolTip(tooltip)
 
     def set_count_stale(self, stale: bool) -> None:
-        value = "true" if stale else "false"
-        if self.count_label.property("stale") != value:
-            self.count_label.setProperty("stale", value)
-            self.count_label.style().unpolish(self.count_label)
-            self.count_label.style().polish(self.count_label)
+        set_style_property(self.count_label, "stale", "true" if stale else "false")
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
         self.canvas.node_menu(self.node_id, self).exec(event.globalPos())

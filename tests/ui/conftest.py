@@ -19,6 +19,17 @@ def demo_data(db):
 
 
 @pytest.fixture
+def ctx(qapp, demo_data):
+    """An AppContext on 400 generated customers (seed 3); its workers are stopped after the test.
+    Test modules that need another database define their own ``ctx``."""
+    from loyalty_desktop.ui.context import AppContext
+
+    context = AppContext(demo_data(400, 4000, 3))
+    yield context
+    context.tasks.shutdown()
+
+
+@pytest.fixture
 def main_window(qtbot, qapp, db, tmp_path):
     """Factory: the real MainWindow on a database, 1366×768, shown offscreen, settings in tmp.
     The task runner is shut down after the test, before the test database (``db``) is disposed."""

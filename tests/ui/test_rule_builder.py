@@ -17,23 +17,6 @@ from loyalty_desktop.ui.widgets.rule_builder.mime import MIME_TYPE, decode, fiel
 
 
 @pytest.fixture
-def demo_db(db):
-    from loyalty_desktop.demo import generate_demo
-
-    generate_demo(db, 400, 4000, seed=3)
-    return db
-
-
-@pytest.fixture
-def ctx(qapp, demo_db):
-    from loyalty_desktop.ui.context import AppContext
-
-    context = AppContext(demo_db)
-    yield context
-    context.tasks.shutdown()
-
-
-@pytest.fixture
 def page(qtbot, ctx, monkeypatch):
     from loyalty_desktop.ui.pages.segments import SegmentsPage
 

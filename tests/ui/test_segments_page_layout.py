@@ -8,22 +8,7 @@ import warnings
 import pytest
 from PySide6.QtWidgets import QApplication
 
-
-@pytest.fixture
-def demo_db(db):
-    from loyalty_desktop.demo import generate_demo
-
-    generate_demo(db, 400, 4000, seed=3)
-    return db
-
-
-@pytest.fixture
-def ctx(qapp, demo_db):
-    from loyalty_desktop.ui.context import AppContext
-
-    context = AppContext(demo_db)
-    yield context
-    context.tasks.shutdown()
+from loyalty_desktop.ui.pages.segments import SCREENSHOT_RULE as RULE  # the rule of the README screenshots
 
 
 @pytest.fixture
@@ -50,21 +35,6 @@ def engine_count(ctx, rule) -> int:
 def wait_counted(qtbot, page) -> None:
     qtbot.waitUntil(lambda: not page._debounce.isActive() and page.shown_rule == page.counted_rule()
                     and page.ctx.tasks.running_count == 0, timeout=20000)
-
-
-RULE = {"all": [
-    {"field": "gender", "op": "eq", "value": "female"},
-    {"field": "age", "op": "between", "value": [26, 45]},
-    {"field": "province", "op": "in", "value": ["Hà Nội", "Hồ Chí Minh"]},
-    {"any": [
-        {"all": [
-            {"field": "total_spent", "op": "gte", "value": 2000000, "window": {"days": 90}},
-            {"field": "order_count", "op": "gte", "value": 2, "window": {"days": 90}},
-        ]},
-        {"field": "tag", "op": "has", "value": "VIP"},
-    ]},
-    {"not": {"field": "tag", "op": "has", "value": "Khách sỉ"}},
-]}
 
 
 def settle(qtbot, canvas) -> None:

@@ -607,16 +607,17 @@ def generate_demo(
     from loyalty_desktop.db import Database, open_database
 
     if customers is None or customers < 0:
-        raise UserError("The number of customers must be 0 or more.")
+        raise UserError("The number of customers must be 0 or more.", vi="Số khách hàng phải từ 0 trở lên.")
     if purchases is None:
         purchases = customers * 10
     if purchases < 0:
-        raise UserError("The number of purchases must be 0 or more.")
+        raise UserError("The number of purchases must be 0 or more.", vi="Số đơn mua hàng phải từ 0 trở lên.")
     own_db = not isinstance(db, Database)
     database = open_database(db) if own_db else db
     try:
         if not database.is_sqlite:
-            raise UserError("Demo data can only be generated into an SQLite database file.")
+            raise UserError("Demo data can only be generated into an SQLite database file.",
+                            vi="Chỉ tạo được dữ liệu mẫu vào một tệp cơ sở dữ liệu SQLite.")
         return _generate(database, customers, purchases, seed, progress, cancelled, today or date.today())
     finally:
         if own_db:
@@ -652,12 +653,16 @@ def _generate(database, n_customers, n_purchases, seed, progress, cancelled, tod
         if existing:
             raise UserError(
                 f"The database already has {existing:,} customers; demo data goes only into an empty "
-                "database. Choose a new file, e.g. --db demo.db."
+                "database. Choose a new file, e.g. --db demo.db.",
+                vi=f"Cơ sở dữ liệu đã có {format(existing, ',').replace(',', '.')} khách hàng; dữ liệu mẫu chỉ "
+                "được tạo vào một cơ sở dữ liệu trống. Hãy chọn một tệp mới, ví dụ --db demo.db.",
             )
         if raw.execute("SELECT count(*) FROM purchase").fetchone()[0] or raw.execute(
             "SELECT count(*) FROM tag"
         ).fetchone()[0]:
-            raise UserError("The database already has purchases or tags; demo data goes only into an empty database.")
+            raise UserError("The database already has purchases or tags; demo data goes only into an empty database.",
+                            vi="Cơ sở dữ liệu đã có đơn mua hàng hoặc thẻ; dữ liệu mẫu chỉ được tạo vào "
+                            "một cơ sở dữ liệu trống.")
         database.engine.dispose()  # pooled connections would keep the file in WAL mode
         try:
             mode = raw.execute("PRAGMA journal_mode=MEMORY").fetchone()[0]
@@ -823,8 +828,12 @@ def _load(raw, conn, n_customers, n_purchases, seed, today, report, check, phase
     buf: list = []
     written = 0
     prng = random.Random(seed * 1_000_003 + 1)
+    from loyalty_desktop import rollups
+
+    sales_days = rollups.SalesDayCounter(PURCHASE_COLUMNS)  # the dashboard's day rollup, counted as we go
     for d, day_rows in _purchase_days(prng, n_purchases, start, days, plan):
         buf.extend(day_rows)
+        sales_days.add_day((start + timedelta(days=d)).isoformat(), day_rows)
         if len(buf) >= 50_000 or d == days - 1:
             raw.executemany(psql, buf)
             written += len(buf)
@@ -835,6 +844,9 @@ def _load(raw, conn, n_customers, n_purchases, seed, today, report, check, phase
         raw.executemany(psql, buf)
         written += len(buf)
     phases["purchases"] = _time.perf_counter() - t
+    t = _time.perf_counter()
+    sales_days.write(conn)  # (its triggers are dropped during the load; the customer months come with the stats)
+    phases["rollups"] = _time.perf_counter() - t
     del plan
 
     # Indexes back (customer_stats ones after the stats are computed: cheaper than maintaining them).

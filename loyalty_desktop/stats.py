@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
+from loyalty_desktop import rollups
 from loyalty_desktop.models import Customer, CustomerStats, Purchase
 from loyalty_desktop.settings import get_setting, set_setting
 
@@ -95,6 +96,7 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today)))
         apply_tiers(conn, None)
         _mark_windows(conn, today, True)
+        rollups.rebuild_customer_months(conn)  # the dashboard's customer × month rollup, same rule
         return
     ids = sorted(set(customer_ids))
     _mark_windows(conn, today, False)
@@ -102,6 +104,7 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
     apply_tiers(conn, ids)
+    rollups.refresh_customers(conn, ids)
 
 
 def ensure_stats_rows(conn: Connection, customer_ids: Sequence[int], today: date | None = None) -> None:

@@ -384,3 +384,24 @@ def test_presets_and_bad_input():
         A.preset_period("fortnight", TODAY)
     assert A.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert A.add_months(date(2026, 1, 15), -13) == date(2024, 12, 15)
+
+
+def test_age_gender_counts_odd_genders_as_unknown_in_both_scopes(data):
+    """The all-customer path derives "unknown" as band total − men − women; a segment groups its rows.
+    Both must put a gender outside male/female/unknown (bad data) into "unknown"."""
+    db, customers, _purchases = data
+    cu = Customer.__table__
+    with db.begin() as conn:
+        conn.execute(cu.update().where(cu.c.id.in_([5, 6, 7])).values(gender="khác", birth_date=date(1990, 6, 1)))
+    everyone = run(db, A.age_gender, A.Scope(today=TODAY))
+    members = select(cu.c.id).where(cu.c.id <= 50)
+    segment = run(db, A.age_gender, A.Scope(members=members, today=TODAY))
+    band = next(r for r in everyone["bands"] if r["band"] == "35–44")
+    expected = sum(1 for c in customers if c["id"] not in (5, 6, 7) and c["birth_date"] and c["gender"] == "unknown"
+                   and 35 <= age(c["birth_date"], TODAY) <= 44) + 3
+    assert band["unknown"] == expected
+    seg_band = next(r for r in segment["bands"] if r["band"] == "35–44")
+    assert seg_band["unknown"] == sum(1 for c in customers if c["id"] <= 50 and c["id"] not in (5, 6, 7)
+                                      and c["birth_date"] and c["gender"] == "unknown"
+                                      and 35 <= age(c["birth_date"], TODAY) <= 44) + 3
+    assert sum(r[g] for r in everyone["bands"] for g in A.GENDERS) + everyone["no_birth_date"] == len(customers)

@@ -84,3 +84,23 @@ def test_refresh_recomputes(db, tmp_path):
         cached(cache, conn, "x", lambda: 1)
         assert cached(cache, conn, "x", lambda: 2) == (1, True)
         assert cached(cache, conn, "x", lambda: 3, refresh=True) == (3, False)
+
+
+def test_walk_in_edits_invalidate_through_the_rollups(db, tmp_path):
+    """A walk-in sale touches no customer stats; the day rollup's stamp still changes the fingerprint."""
+    make_data(db, 40, 300)
+    p = Purchase.__table__
+    with db.connect() as conn:
+        before = fingerprint(conn)
+        walk_in = conn.execute(select(p.c.id).where(p.c.customer_id.is_(None), p.c.cancelled.is_(False))
+                               .order_by(p.c.id).limit(1)).scalar()
+    assert walk_in is not None
+    with db.begin() as conn:
+        conn.execute(update(p).where(p.c.id == walk_in).values(cancelled=True))
+    with db.connect() as conn:
+        after = fingerprint(conn)
+    assert after != before
+    with db.begin() as conn:
+        conn.execute(update(p).where(p.c.id == walk_in).values(cancelled=False))
+    with db.connect() as conn:
+        assert fingerprint(conn) == before  # the same data again: the same stamp

@@ -5,9 +5,11 @@ channel) read millions of rows: tens of seconds on a busy 2-core machine. Their 
 purchases or customers are written, so the all-customer aggregates are kept in a small JSON file in the
 user's cache folder (never in the shop's database), keyed by the period and stamped with a cheap
 **fingerprint** of the data: highest purchase and customer ids, number of customers, total spent over the per-customer
-stats, the latest purchase, and the day the stats windows are current for. Any import, new
-customer, deletion, cancellation or amount change of a customer's purchase changes it. (An in-place edit
-of a walk-in sale does not: the dashboard's Refresh button recomputes everything.)
+stats, the latest purchase, the day the stats windows are current for, and (with the rollups of schema
+0005) the shop's total orders and revenue over the day rollup and the month totals. Any import, new
+customer, deletion, cancellation or amount change of a purchase changes it — walk-in sales included
+where the rollups exist (without them an in-place edit of a walk-in sale does not: the dashboard's
+Refresh button recomputes everything).
 
 Segment-restricted figures are not cached (they depend on the rule and are cheaper: fewer customers).
 """
@@ -50,7 +52,10 @@ def fingerprint(conn: Connection) -> str:
         as_of = windows_as_of(conn)
     except ImportError:
         as_of = None
-    return f"v{VERSION}:{max_p}:{max_c}:{n_c}:{spent}:{last}:{as_of}"
+    from loyalty_desktop import rollups
+
+    sales = rollups.stamp(conn)  # a scan of the small day rollup
+    return f"v{VERSION}:{max_p}:{max_c}:{n_c}:{spent}:{last}:{as_of}:{sales}"
 
 
 def default_folder() -> Path | None:

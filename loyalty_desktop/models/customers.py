@@ -29,6 +29,8 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_birth_date", "birth_date"),
         Index("ix_customer_province_sort", "province"),
         Index("ix_customer_gender_sort", "gender"),
+        # the dashboard's opted-out count (0005)
+        Index("ix_customer_opt_out", "sms_opt_out"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -97,7 +99,8 @@ class CustomerStats(SQLModel, table=True):
         Index("ix_stats_last_purchase", "last_purchase_at"),
         Index("ix_stats_first_purchase", "first_purchase_at"),
         Index("ix_stats_spent_90d", "spent_90d"),
-        Index("ix_stats_rfm", "rfm_r", "rfm_f", "rfm_m"),
+        # total_spent: the dashboard's RFM grid (count, revenue per r×f cell) reads only this index (0005).
+        Index("ix_stats_rfm", "rfm_r", "rfm_f", "rfm_m", "total_spent"),
     )
 
     customer_id: int = Field(foreign_key="customer.id", primary_key=True, ondelete="CASCADE")

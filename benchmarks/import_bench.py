@@ -157,7 +157,7 @@ def step_import(db_path: str, path: str, kind: str) -> dict:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     db.dispose()
     return {"seconds": seconds, "cpu": cpu, "rows": report.rows, "peak_mib": _peak_mib(), "base_mib": base,
-            "counts": report.counts(), "phases": report.timings}
+            "counts": report.counts(), "phases": report.timings, "cpu_phases": report.cpu_timings}
 
 
 def _child(args: list[str]) -> dict:
@@ -206,6 +206,7 @@ def main() -> int:
                   f"{res['rows'] / res['seconds']:>10,.0f}{res['peak_mib']:>10,.0f}{ratio:>8}{cpu_ratio:>10}")
         print(f"    counts: {imp['counts']}")
         print("    phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["phases"].items()))
+        print("    phases (cpu s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["cpu_phases"].items()))
     if not args.db:  # the scratch database is big: do not leave it behind
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)

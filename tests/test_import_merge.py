@@ -347,3 +347,93 @@ def test_cli_mapping_file_save_mapping_and_sheet(db_path, tmp_path, capsys):
     code = cli_main(["--db", str(db_path), "import", "customers", str(path), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["unchanged"] == 1 and out["rejected"] == 0
+
+
+def test_chunked_customer_normalisation_matches_row_by_row(samples, tmp_path):
+    from loyalty_desktop.importing.engine import _plan
+    from loyalty_desktop.importing.normalize import Normalizer, customer_record, customer_records
+    from loyalty_desktop.importing.readers import open_workbook
+
+    odd = xlsx(tmp_path / "odd.xlsx", [
+        HEAD + ["Địa chỉ"],
+        ["NGUYỄN VĂN A", "0912345678", "31/02/1990", "Nam", "Sao Hỏa", "A@B.VN", "VIP, Sỉ", "abc", "1 Lê Lợi, Huế"],
+        ["Bà Hai", "0912345682", "1990", 1, "", "", "", True, "12 Trần Phú, Nha Trang"],  # 1 and True
+        ["Bà Sáu", "09123", "", "", "", "", "", "", ""],  # bad phone
+        ["Bà Ba", 912345679.0, date(1985, 5, 6), True, "HCM", "", "VIP", 1, ""],
+        ["", "0912 345 680 / 0987654321", "", "F", "", "", "", 1.0, "Hà Nội"],
+        ["Chú Tư", "0912345681"],  # short row
+    ])
+    files = [samples / n for n in ("kiotviet_customers.xlsx", "handmade_customers.xlsx", "customers_old.xls",
+                                   "customers_semicolon.csv", "customers_cp1258.csv")] + [odd]
+    for path in files:
+        wb = open_workbook(path)
+        _name, data, plan = _plan(wb, "customers", None, None)
+        rows = [(i + 1, r) for i, r in enumerate(data.rows) if i > plan.header_index]
+        one_warnings, many_warnings = [], []
+        norm = Normalizer(plan, unknown_to_note=True)
+        one = [customer_record(norm, n, r, one_warnings) for n, r in rows]
+        many = customer_records(Normalizer(plan, unknown_to_note=True), rows, many_warnings)
+        assert many == one, path.name
+        assert many_warnings == one_warnings, path.name
+    # the odd file really exercises the awkward paths
+    assert sum(1 for rec, rej in many if rej is not None) == 1
+    assert len(many_warnings) >= 3
+    by_phone = {rec["phone"]: rec for rec, _ in many if rec}
+    # True and 1 are equal as dict keys: the caches must still tell them apart
+    assert by_phone["+84912345682"]["gender"] == "male" and by_phone["+84912345679"]["gender"] == "unknown"
+
+
+def _schema(db, table):
+    with db.connect() as conn:
+        return sorted(conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)).all())
+
+
+def test_bulk_load_rebuilds_the_indexes_it_suspends(db, tmp_path, monkeypatch):
+    import loyalty_desktop.importing.engine as engine
+
+    monkeypatch.setattr(engine, "SUSPEND_MIN_ROWS", 2)
+    before = {t: _schema(db, t) for t in ("customer", "purchase", "customer_tag")}
+    t = datetime(2026, 1, 2, 3, 4)
+    cust = xlsx(tmp_path / "c.xlsx", [HEAD, ["An", "0912000001", date(1990, 5, 6), "Nữ", "Hà Nội", "", "VIP", 5],
+                                      ["Bình", "0912000002", "", "Nam", "HCM", "", "VIP|Sỉ", 0]])
+    sales = xlsx(tmp_path / "s.xlsx", [INV_HEAD, ["HD1", t, "", "An", "0912000001", 100000, "Hoàn thành", "", ""],
+                                       ["HD2", t, "", "Cúc", "0912000003", 250000, "Hoàn thành", "", ""],
+                                       ["HD3", t, "", "", "", 50000, "Hoàn thành", "", ""]])
+    assert run_import(db, cust, "customers").created == 2
+    assert tags_of(db, "+84912000002") == {"VIP", "Sỉ"}
+    report = run_import(db, sales, "purchases")
+    assert report.purchases_added == 3 and report.created == 1 and report.walk_in == 1
+    assert {t: _schema(db, t) for t in before} == before
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        # Stored exactly as SQLAlchemy stores them (text compared in SQL).
+        assert conn.exec_driver_sql("SELECT purchased_at FROM purchase WHERE invoice_code = 'HD1'").scalar() \
+            == "2026-01-02 03:04:00.000000"
+        assert conn.exec_driver_sql("SELECT birth_date FROM customer WHERE phone = '+84912000001'").scalar() \
+            == "1990-05-06"
+        used = conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM purchase WHERE purchased_at >= '2026-01-01'").all()
+        assert any("ix_purchase_time" in str(r) for r in used)
+        triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+        try:
+            from loyalty_desktop import rollups
+        except ImportError:
+            rollups = None
+        if rollups is not None and hasattr(rollups, "differences"):
+            # The day rollup's trigger was suspended for the bulk load: it is back and the rollup exact.
+            assert set(rollups.TRIGGERS) <= triggers
+            assert all(not rows for rows in rollups.differences(conn).values())
+            assert conn.exec_driver_sql("SELECT sum(orders), sum(amount) FROM rollup_sales_day").one() == (3, 400000)
+    # A crash after the indexes were dropped leaves them (and everything else) as before.
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine, "_restore_indexes", boom)
+    more = xlsx(tmp_path / "s2.xlsx", [INV_HEAD] + [[f"HX{i}", t, "", "", f"09130000{i:02d}", 1000, "", "", ""]
+                                                    for i in range(10)])
+    with pytest.raises(RuntimeError):
+        run_import(db, more, "purchases")
+    assert {t: _schema(db, t) for t in before} == before
+    assert count(db, p) == 3

@@ -341,3 +341,21 @@ def test_ods_file(db, tmp_path):
     with db.connect() as conn:
         phone, name = conn.execute(select(Customer.__table__.c.phone, Customer.__table__.c.full_name)).one()
     assert (phone, name) == ("+84912345678", "Lê Thị Hoa")  # the number lost its 0 as a float cell
+
+
+def test_released_sheet_is_freed_and_cannot_be_read_again(samples):
+    import sys
+
+    wb = open_workbook(samples / "kiotviet_invoices.xlsx")
+    data = wb.read(None)
+    blocks = list(data.iter_blocks(3))
+    assert [len(b) for b in blocks[:-1]] == [3] * (len(blocks) - 1) and sum(map(len, blocks)) == len(data.rows)
+    ws = wb._sheets[data.name]
+    data.release()
+    # Nothing but this test holds the calamine sheet any more (a 1M-row sheet is ~1 GiB).
+    assert sys.getrefcount(ws) == 2
+    with pytest.raises(RuntimeError):
+        data.iter_rows()
+    with pytest.raises(RuntimeError):
+        next(data.iter_blocks(10))
+    wb.close()

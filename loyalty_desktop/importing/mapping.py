@@ -270,7 +270,7 @@ def find_header_row(rows: list[list[Any]], kind: str, scan: int = 30, extra: set
     for i, row in enumerate(rows[:scan]):
         if any(_cell_text(v) for v in row):
             return i
-    raise InvalidInput("The sheet has no rows.")
+    raise InvalidInput("The sheet has no rows.", vi="Trang tính không có dòng nào.")
 
 
 def detect_preset(headers: list[str], kind: str) -> Preset | None:
@@ -289,7 +289,9 @@ def propose_mapping(headers: list[str], kind: str, preset: Preset | None = None)
     """Map column index → field for these headers: preset columns first, then synonyms, then keywords.
     Each field goes to the first column that claims it."""
     if kind not in FIELDS_BY_KIND:
-        raise InvalidInput(f"Unknown import kind {kind!r}: use customers or purchases.")
+        raise InvalidInput(f"Unknown import kind {kind!r}: use customers or purchases.",
+                           vi=f"Loại dữ liệu nhập {kind!r} không hợp lệ: dùng customers (khách hàng) "
+                           "hoặc purchases (đơn mua hàng).")
     table = _SYNONYMS[kind]
     mapping: dict[int, str] = {}
     used: set[str] = set()
@@ -343,12 +345,14 @@ def mapping_from_json(obj: Any, headers: list[str], kind: str) -> dict[int, str]
     ``{header: field}``; headers match accent/case-insensitively; a column letter ("C") or 1-based
     number also works. Unknown field ids raise ``InvalidInput``."""
     if not isinstance(obj, dict):
-        raise InvalidInput("A mapping must be a JSON object {\"columns\": {\"Header\": \"field\"}}.")
+        raise InvalidInput("A mapping must be a JSON object {\"columns\": {\"Header\": \"field\"}}.",
+                           vi="Cách ghép cột phải là một đối tượng JSON {\"columns\": {\"Tiêu đề\": \"trường\"}}.")
     columns = obj.get("columns", obj if "version" not in obj else None)
     if not isinstance(columns, dict):
-        raise InvalidInput("The mapping has no \"columns\" object.")
+        raise InvalidInput("The mapping has no \"columns\" object.", vi="Cách ghép cột không có mục \"columns\".")
     if obj.get("kind") and obj["kind"] != kind:
-        raise InvalidInput(f"This mapping is for {obj['kind']}, not {kind}.")
+        raise InvalidInput(f"This mapping is for {obj['kind']}, not {kind}.",
+                           vi=f"Cách ghép cột này dành cho {obj['kind']}, không phải {kind}.")
     fields = FIELDS_BY_KIND[kind]
     keys = [header_key(h) for h in headers]
     mapping: dict[int, str] = {}
@@ -357,7 +361,9 @@ def mapping_from_json(obj: Any, headers: list[str], kind: str) -> dict[int, str]
             continue
         if target not in fields:
             raise InvalidInput(
-                f"Unknown field {target!r} for column {header!r}; use one of: {', '.join(sorted(fields))}."
+                f"Unknown field {target!r} for column {header!r}; use one of: {', '.join(sorted(fields))}.",
+                vi=f"Trường {target!r} của cột {header!r} không hợp lệ; hãy dùng một trong: "
+                f"{', '.join(sorted(fields))}.",
             )
         index = _column_index(str(header), keys)
         if index is None:
@@ -385,9 +391,10 @@ def load_mapping_file(path: str | Path) -> dict:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
-        raise InvalidInput(f"Mapping file not found: {path}") from exc
+        raise InvalidInput(f"Mapping file not found: {path}", vi=f"Không tìm thấy tệp ghép cột: {path}") from exc
     except (OSError, ValueError) as exc:
-        raise InvalidInput(f"The mapping file {path} is not valid JSON: {exc}") from exc
+        raise InvalidInput(f"The mapping file {path} is not valid JSON: {exc}",
+                           vi=f"Tệp ghép cột {path} không phải JSON hợp lệ: {exc}") from exc
 
 
 SETTING_KEY = "import_mappings"

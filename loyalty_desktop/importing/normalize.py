@@ -7,7 +7,9 @@ of times, and phonenumbers parsing is the expensive part.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import unicodedata
 from datetime import date, datetime, time
 from typing import Any, Callable
 
@@ -326,110 +328,335 @@ def purchase_record(norm: Normalizer, rowno: int, row: list[Any], warnings: list
     return rec, None
 
 
-def _column(rows: list[tuple[int, list[Any]]], index: int | None) -> list[Any]:
-    if index is None:
-        return [None] * len(rows)
+# Slots of a purchase row from ``purchase_rows``: a list, not a dict (a 1M-row sales file keeps one
+# per invoice until it is written; a 19-key dict is ~3× the memory and slower to build).
+(P_CODE, P_WHEN, P_ROWNO, P_AMOUNT, P_LINE, P_GOODS, P_DISCOUNT, P_PAID, P_CATEGORY, P_CHANNEL, P_BRANCH,
+ P_CANCELLED, P_E164, P_PTYPE, P_PRAW, P_PALT, P_PPROBLEM, P_CCODE, P_CNAME) = range(19)
+MONEY_FIELDS = ("amount", "line_amount", "goods_total", "discount", "paid")
+TEXT_FIELDS = ("category", "channel", "branch")
+SLOT = {"invoice_code": P_CODE, "purchased_at": P_WHEN, "rowno": P_ROWNO, "amount": P_AMOUNT,
+        "line_amount": P_LINE, "goods_total": P_GOODS, "discount": P_DISCOUNT, "paid": P_PAID,
+        "category": P_CATEGORY, "channel": P_CHANNEL, "branch": P_BRANCH, "cancelled": P_CANCELLED,
+        "e164": P_E164, "phone_type": P_PTYPE, "phone_raw": P_PRAW, "phone_alt": P_PALT,
+        "phone_problem": P_PPROBLEM, "customer_code": P_CCODE, "customer_name": P_CNAME}
+_NO_PAIR = (None, None)
+
+
+def _transpose(rows: list[tuple[int, list[Any]]]) -> list[tuple]:
+    """The chunk's columns (short CSV lines padded with None), transposed in C."""
+    return list(itertools.zip_longest(*[r for _, r in rows]))
+
+
+def _convert_column(cache: dict, convert: Callable[[Any], Any], values) -> list[Any]:
+    """``[convert(v) for v in values]`` through a cache, at C speed for the repeated values.
+
+    Dict keys confuse True/1/1.0 and False/0/0.0: a column holding a bool converts without the cache."""
+    if bool in set(map(type, values)):
+        return [convert(v) for v in values]
+    for v in set(values):
+        if v not in cache:
+            cache[v] = convert(v)
     try:
-        return [r[index] for _, r in rows]
-    except IndexError:  # short CSV lines
-        return [r[index] if index < len(r) else None for _, r in rows]
+        return list(map(cache.__getitem__, values))
+    except KeyError:  # NaN is never equal to itself
+        return [cache[v] if v in cache else convert(v) for v in values]
 
 
-def _lookup(cache: dict, convert: Callable[[Any], Any], values: list[Any]) -> list[Any]:
-    """Convert a column through a cache (values repeat a lot in sales files)."""
+def _stripped_column(values) -> list[str] | None:
+    """``[v.strip() for v in values]`` when every value is ASCII text (codes as POS systems write them),
+    in C; None otherwise."""
+    if set(map(type, values)) != {str}:
+        return None
+    out = list(map(str.strip, values))
+    return out if "".join(out).isascii() else None
+
+
+def _plain_column(norm: Normalizer, values) -> list[str]:
+    """``[norm.plain(v) for v in values]`` for mostly-distinct text (codes, addresses): a stripped string
+    already in NFC is its own result, so only the others go through ``norm.plain``."""
+    fast = _stripped_column(values)
+    if fast is not None:
+        return fast
     out = []
     append = out.append
-    get = cache.get
-    missing = object()
+    is_nfc = unicodedata.is_normalized
+    plain = norm.plain
     for v in values:
-        try:
-            r = get(v, missing)
-        except TypeError:  # unhashable
-            r = convert(v)
-        else:
-            if r is missing:
-                r = cache[v] = convert(v)
-        append(r)
+        if type(v) is str:
+            s = v.strip()
+            if s.isascii() or is_nfc("NFC", s):
+                append(s)
+                continue
+        append(plain(v))
     return out
 
 
-def purchase_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
-                     warnings: list[RowProblem]) -> list[tuple[int, dict | None, RowProblem | None]]:
-    """Column-at-a-time version of ``purchase_record`` for a chunk of rows (same results, ~3× faster):
-    each column goes through a cache, and datetimes/floats from the spreadsheet take a fast path."""
+def purchase_rows(norm: Normalizer, rows: list[tuple[int, list[Any]]],
+                  warnings: list[RowProblem]) -> list[list | RowProblem]:
+    """Column-at-a-time ``purchase_record`` for a chunk of rows: for each row its slots (a list indexed by
+    ``P_*``; a field not in the file is None) or the reject (a ``RowProblem``). Each column goes through
+    a cache (values repeat a lot in sales files); spreadsheet datetimes take a fast path."""
     if not rows:
         return []
     caches = norm.__dict__.setdefault("_chunk_caches", {})
     col = norm.col
+    n = len(rows)
+    columns = _transpose(rows)
+    width = len(columns)
+    nones = (None,) * n
+
+    def column(fid):
+        i = col.get(fid)
+        return columns[i] if i is not None and i < width else nones
 
     def cache(name):
         return caches.setdefault(name, {})
 
-    def text_of(v):
-        return cell_text(v)
-
-    codes = [v.strip() if type(v) is str else cell_text(v) for v in _column(rows, col.get("invoice_code"))]
-    raw_times = _column(rows, col.get("purchased_at"))
-    times = [(v, None) if type(v) is datetime else norm.datetime(v) for v in raw_times]
-    money: dict[str, list[Any]] = {}
-    raw_money: dict[str, list[Any]] = {}
-    for fid in ("amount", "line_amount", "goods_total", "discount", "paid"):
+    codes = _stripped_column(column("invoice_code"))
+    if codes is None:
+        codes = [v.strip() if type(v) is str else cell_text(v) for v in column("invoice_code")]
+    raw_times = column("purchased_at")
+    money = []
+    money_error = False
+    for fid in MONEY_FIELDS:
         if fid in col:
-            raw = raw_money[fid] = _column(rows, col[fid])
-            money[fid] = [(int(round(v)), None) if type(v) is float and v == v else norm.money_value(v) for v in raw]
-    texts = {fid: _lookup(cache(fid), lambda v: (norm.plain(v)[:100] or None), _column(rows, col[fid]))
-             for fid in ("category", "channel", "branch") if fid in col}
-    cancelled = (_lookup(cache("status"), lambda v: bool(norm.status_cancelled(v)), _column(rows, col["status"]))
-                 if "status" in col else [False] * len(rows))
-    raw_phones = _column(rows, col.get("phone"))
-    phones = _lookup(cache("phone"), lambda v: None if is_empty(v) else norm.phone(v), raw_phones)
-    ccodes = (_lookup(cache("customer_code"), lambda v: norm.plain(v) or None, _column(rows, col["customer_code"]))
-              if "customer_code" in col else [None] * len(rows))
-    names = (_lookup(cache("customer_name"), lambda v: norm.name(v), _column(rows, col["customer_name"]))
-             if "customer_name" in col else [""] * len(rows))
+            pairs = _convert_column(cache("money"), norm.money_value, column(fid))
+            money_error = money_error or any(p[1] for p in set(pairs))
+            money.append(pairs)
+        else:
+            money.append(itertools.repeat(_NO_PAIR, n))
+    texts = [_convert_column(cache(fid), lambda v: (norm.plain(v)[:100] or None), column(fid))
+             if fid in col else nones for fid in TEXT_FIELDS]
+    cancelled = (_convert_column(cache("status"), lambda v: bool(norm.status_cancelled(v)), column("status"))
+                 if "status" in col else (False,) * n)
 
-    out: list[tuple[int, dict | None, RowProblem | None]] = []
+    normalize_phone = norm.phones.normalize_phone  # (through this import's cache, not a second one)
+
+    def phone_slots(v):
+        if is_empty(v):
+            return None
+        res = normalize_phone(v)
+        if res.e164:
+            return (res.e164, res.phone_type or "mobile", cell_text(v)[:100], res.alt or None, None)
+        return (None, None, None, None, res)
+
+    raw_phones = column("phone")
+    phones = _convert_column(cache("phone"), phone_slots, raw_phones)
+    ccodes = ([v or None for v in _plain_column(norm, column("customer_code"))]
+              if "customer_code" in col else nones)
+    names = (_convert_column(cache("customer_name"), norm.name, column("customer_name"))
+             if "customer_name" in col else ("",) * n)
+
+    out: list[list | RowProblem] = []
+    append = out.append
     h_code, h_time = norm.header("invoice_code"), norm.header("purchased_at")
-    for k, (rowno, _row) in enumerate(rows):
-        code = codes[k]
+    no_phone = (None, None, None, None, None)
+    combine, tmin = datetime.combine, time.min
+    for (rowno, row), code, raw_time, (amount, e1), (line, e2), (goods, e3), (discount, e4), (paid, e5), \
+            category, channel, branch, cancel, raw_phone, ph, ccode, name in zip(
+            rows, codes, raw_times, *money, *texts, cancelled, raw_phones, phones, ccodes, names):
         if not code:
-            out.append((rowno, None, problem(rowno, h_code, _column([rows[k]], col.get("invoice_code"))[0],
-                                             "no invoice code", "thiếu mã hóa đơn")))
+            i = col.get("invoice_code")
+            append(problem(rowno, h_code, row[i] if i is not None and i < len(row) else None,
+                           "no invoice code", "thiếu mã hóa đơn"))
             continue
-        when, err = times[k]
-        if when is None:
-            reason = f"date/time not understood ({err})" if err else "no date/time"
-            out.append((rowno, None, problem(rowno, h_time, raw_times[k], reason,
-                                             "không hiểu ngày giờ" if err else "thiếu ngày giờ")))
+        if type(raw_time) is datetime:
+            when = raw_time
+        else:
+            when, err = norm.datetime(raw_time)
+            if when is None:
+                reason = f"date/time not understood ({err})" if err else "no date/time"
+                append(problem(rowno, h_time, raw_time, reason, "không hiểu ngày giờ" if err else "thiếu ngày giờ"))
+                continue
+            if type(when) is not datetime:
+                when = combine(when, tmin)
+        if money_error and (e1 or e2 or e3 or e4 or e5):
+            k = next(i for i, e in enumerate((e1, e2, e3, e4, e5)) if e)
+            fid = MONEY_FIELDS[k]
+            i = col[fid]
+            append(problem(rowno, norm.header(fid), row[i] if i < len(row) else None,
+                           f"amount not understood ({(e1, e2, e3, e4, e5)[k]})", "không hiểu số tiền"))
             continue
-        if type(when) is not datetime:
-            when = datetime.combine(when, time.min)
-        rec: dict[str, Any] = {"invoice_code": code[:64], "purchased_at": when, "rowno": rowno}
-        bad = None
-        for fid, values in money.items():
-            value, err = values[k]
+        e164, ptype, praw, palt, bad = ph or no_phone
+        append([code[:64], when, rowno, amount, line, goods, discount, paid, category, channel, branch, cancel,
+                e164, ptype, praw, palt,
+                None if bad is None else phone_problem(norm, rowno, raw_phone, bad),
+                ccode, name])
+    return out
+
+
+def purchase_dict(slots: list, col: dict) -> dict:
+    """A ``purchase_rows`` row as the dict ``purchase_record`` returns (same keys present)."""
+    rec: dict[str, Any] = {"invoice_code": slots[P_CODE], "purchased_at": slots[P_WHEN], "rowno": slots[P_ROWNO]}
+    for fid in MONEY_FIELDS + TEXT_FIELDS:
+        if fid in col:
+            rec[fid] = slots[SLOT[fid]]
+    rec["cancelled"] = slots[P_CANCELLED]
+    rec["e164"] = slots[P_E164]
+    if slots[P_E164]:
+        rec["phone_type"] = slots[P_PTYPE]
+        rec["phone_raw"] = slots[P_PRAW]
+        rec["phone_alt"] = slots[P_PALT]
+    elif slots[P_PPROBLEM] is not None:
+        rec["phone_problem"] = slots[P_PPROBLEM]
+    rec["customer_code"] = slots[P_CCODE]
+    rec["customer_name"] = slots[P_CNAME]
+    return rec
+
+
+def purchase_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
+                     warnings: list[RowProblem]) -> list[tuple[int, dict | None, RowProblem | None]]:
+    """``purchase_record`` for a chunk of rows (same results): ``purchase_rows`` as dicts."""
+    out = []
+    for (rowno, _row), item in zip(rows, purchase_rows(norm, rows, warnings)):
+        if type(item) is list:
+            out.append((rowno, purchase_dict(item, norm.col), None))
+        else:
+            out.append((rowno, None, item))
+    return out
+
+
+def _points_or_error(v):
+    try:
+        return _to_int_number(v), True
+    except ValueError:
+        return None, False
+
+
+_HEAD_KEYS = ("phone", "phone_raw", "phone_alt", "phone_type")
+
+
+def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
+                     warnings: list[RowProblem]) -> list[tuple[dict | None, RowProblem | None]]:
+    """``customer_record`` for a chunk of rows (same dicts, same warnings in the same order), a column at
+    a time: repeated values (names, areas, dates, genders, tags, points) are converted once through a
+    cache, phones (mostly distinct) through a cache for this chunk only, codes and addresses by a fast path
+    for text that is already clean (``_plain_column``)."""
+    if not rows:
+        return []
+    keep = norm.__dict__.setdefault("_customer_caches", {})
+    col = norm.col
+    n = len(rows)
+    columns = _transpose(rows)
+    width = len(columns)
+    nones = (None,) * n
+
+    def column(fid):
+        i = col.get(fid)
+        return columns[i] if i is not None and i < width else nones
+
+    def conv(fid, convert):
+        if fid not in col:
+            return nones
+        return _convert_column(keep.setdefault(fid, {}), convert, column(fid))
+
+    raw_phones = column("phone")
+    normalize_phone = norm.phones.normalize_phone
+
+    def phone_head(v):  # the result and the record's first four values, once per distinct cell
+        res = normalize_phone(v)
+        return res, (res.e164, cell_text(v)[:100] or None, res.alt or None, res.phone_type or "mobile")
+
+    phones = _convert_column({}, phone_head, raw_phones)
+    names = conv("name", norm.name)
+    families = conv("family_name", norm.name)
+    plain_fields = [fid for fid in ("code", "email", "address", "ward", "note") if fid in col]
+    plains = [conv(fid, norm.plain) if fid == "ward" else _plain_column(norm, column(fid)) for fid in plain_fields]
+    plain_rows = list(zip(*[[v or None for v in values] for values in plains])) if plain_fields else None
+    genders = conv("gender", norm.gender)
+    raw_births = column("birth_date")
+    births = conv("birth_date", norm.birth)
+    raw_provs = column("province")
+
+    def province_of(v):
+        if is_empty(v):
+            return None, False
+        match = norm.province(v)
+        if match is None:
+            match = norm.from_address(v)
+        return match, match is None
+
+    provs = conv("province", province_of)
+    areas = conv("area", lambda v: None if is_empty(v) else norm.from_address(v))
+    districts = conv("district", lambda v: None if is_empty(v) else norm.from_address(v))
+    raw_points = column("points")
+    points = conv("points", _points_or_error)
+    created = conv("created_at", norm.datetime)
+    tags = conv("tags", norm.tags)
+
+    has = col.__contains__
+    has_name, has_family, has_gender, has_birth, has_prov = has("name"), has("family_name"), has("gender"), \
+        has("birth_date"), has("province")
+    has_area, has_district, has_address = has("area"), has("district"), has("address")
+    has_tags, has_points, has_created = has("tags"), has("points"), has("created_at")
+    h_birth, h_prov, h_points = norm.header("birth_date"), norm.header("province"), norm.header("points")
+    fold, from_address = norm.fold, norm.from_address
+    address_i = col.get("address")
+    out: list[tuple[dict | None, RowProblem | None]] = []
+    append = out.append
+    name_pair = keep.setdefault("_name_pair", {})
+    for k, ((rowno, row), raw_phone, (res, head)) in enumerate(zip(rows, raw_phones, phones)):
+        if not res.e164:
+            append((None, phone_problem(norm, rowno, raw_phone, res)))
+            continue
+        rec: dict[str, Any] = dict(zip(_HEAD_KEYS, head))
+        name = names[k] if has_name else ""
+        if has_family:
+            family = families[k]
+            if family and not name.startswith(family):
+                name = f"{family} {name}".strip()
+        pair = name_pair.get(name)
+        if pair is None:
+            pair = name_pair[name] = (name[:200], fold(name)[:200] if name else "")
+        rec["full_name"], rec["name_folded"] = pair
+        if plain_rows is not None:
+            rec.update(zip(plain_fields, plain_rows[k]))
+        if rec.get("email"):
+            rec["email"] = rec["email"].lower()
+        if norm.note_columns:
+            extra = norm.note_extra(row)
+            if extra:
+                rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
+        if has_gender:
+            rec["gender"] = genders[k]
+        if has_birth:
+            (birth, year_only), err = births[k]
             if err:
-                bad = problem(rowno, norm.header(fid), raw_money[fid][k], f"amount not understood ({err})",
-                              "không hiểu số tiền")
-                break
-            rec[fid] = value
-        if bad is not None:
-            out.append((rowno, None, bad))
-            continue
-        for fid, values in texts.items():
-            rec[fid] = values[k]
-        rec["cancelled"] = cancelled[k]
-        res = phones[k]
-        rec["e164"] = None
-        if res is not None:
-            if res.e164:
-                rec["e164"] = res.e164
-                rec["phone_type"] = res.phone_type or "mobile"
-                rec["phone_raw"] = text_of(raw_phones[k])[:100]
-                rec["phone_alt"] = res.alt or None
+                warnings.append(problem(rowno, h_birth, raw_births[k], f"birth date not understood ({err}); left empty",
+                                        "không hiểu ngày sinh; để trống"))
+            elif birth is not None:
+                rec["birth_date"] = birth
+                rec["birth_md"] = None if year_only else birth.month * 100 + birth.day
+        match = None
+        if has_prov:
+            match, unknown = provs[k]
+            if unknown:
+                warnings.append(problem(rowno, h_prov, raw_provs[k], "unknown province; left empty",
+                                        "không nhận ra tỉnh/thành; để trống"))
+        if match is None and has_area:
+            match = areas[k]
+        if match is None and has_district:
+            match = districts[k]
+        if match is None and has_address:
+            raw = row[address_i] if address_i < len(row) else None
+            if not is_empty(raw):
+                match = from_address(raw)
+        if match is not None:
+            rec["province"] = match.province
+            rec["old_province"] = match.old_province
+            rec["region"] = match.region
+        if has_tags:
+            rec["tags"] = list(tags[k])
+        if has_points:
+            value, ok = points[k]
+            if ok:
+                rec["points"] = value
             else:
-                rec["phone_problem"] = phone_problem(norm, rowno, raw_phones[k], res)
-        rec["customer_code"] = ccodes[k]
-        rec["customer_name"] = names[k]
-        out.append((rowno, rec, None))
+                warnings.append(problem(rowno, h_points, raw_points[k], "points not a number; ignored",
+                                        "điểm không phải là số; bỏ qua"))
+        if has_created:
+            when, _err = created[k]
+            if when is not None:
+                rec["created_at"] = when
+        append((rec, None))
     return out

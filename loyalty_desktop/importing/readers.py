@@ -6,8 +6,8 @@ Windows-1258) and delimiter (``,`` ``;`` tab ``|``) sniffing. The format is deci
 content, not its name, so a CSV saved as ``.xls`` or an ``.xlsx`` renamed ``.dat`` still reads, and a
 PDF renamed ``.xlsx`` gets a clear message instead of a traceback.
 
-Every problem the user can fix ends as ``UserError`` with a plain message (English; the UI shows it
-as is). Text cells are returned NFC-normalised (Windows-1258 files decode to combining marks).
+Every problem the user can fix ends as ``UserError`` with a plain message (English, and ``vi=`` Vietnamese:
+the UI shows ``exc.text(lang)``). Text cells are returned NFC-normalised (Windows-1258 files decode to combining marks).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
@@ -31,9 +32,9 @@ CSV_DELIMITERS = ",;\t|"
 class FileProblem(UserError):
     """The file cannot be imported (missing, empty, damaged, encrypted, not a spreadsheet…)."""
 
-    def __init__(self, message: str, message_vi: str = "") -> None:
-        super().__init__(message)
-        self.message_vi = message_vi or message
+    def __init__(self, message: str, message_vi: str = "", *, vi: str | None = None) -> None:
+        super().__init__(message, vi=vi or message_vi or None)
+        self.message_vi = self.vi or message  # older name of ``vi``, kept for callers
 
 
 def _fix_text(value: Any) -> Any:
@@ -51,9 +52,15 @@ class SheetData:
     HEAD = 60
 
     def __init__(self, name: str, iter_factory, height: int, first_row: int = 1,
-                 merged: list[tuple[int, int, int, int]] | None = None) -> None:
+                 merged: list[tuple[int, int, int, int]] | None = None, on_release=None,
+                 raw_factory=None, translate=None) -> None:
         self.name = name
         self._iter_factory = iter_factory
+        self._on_release = on_release
+        # For iter_blocks: the reader's own row iterator (no Python frame per row) and how its errors
+        # become a FileProblem.
+        self._raw_factory = raw_factory
+        self._translate = translate
         self.height = height
         self.first_row = first_row
         self.merged = merged or []
@@ -64,7 +71,40 @@ class SheetData:
             self.head.append(row)
 
     def iter_rows(self) -> Iterator[list[Any]]:
+        if self._iter_factory is None:
+            raise RuntimeError(f"sheet {self.name!r} was released")
         return self._iter_factory()
+
+    def iter_blocks(self, size: int) -> Iterator[list[list[Any]]]:
+        """Every row, as lists of up to ``size`` rows (a big sheet's rows without per-row overhead)."""
+        if self._iter_factory is None:
+            raise RuntimeError(f"sheet {self.name!r} was released")
+        if self._raw_factory is None:
+            it = self._iter_factory()
+            while True:
+                block = list(itertools.islice(it, size))
+                if not block:
+                    return
+                yield block
+        try:
+            it = self._raw_factory()
+            while True:
+                block = list(itertools.islice(it, size))
+                if not block:
+                    return
+                yield block
+        except FileProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the reader's own errors: a damaged file
+            raise self._translate(exc) from exc
+
+    def release(self) -> None:
+        """Every row has been read: let the reader free the sheet (calamine holds a whole sheet in
+        memory, ~as much as the import's own data for a 1M-row file)."""
+        self._iter_factory = self._raw_factory = self._translate = None
+        if self._on_release is not None:
+            self._on_release()
+            self._on_release = None
 
     @property
     def rows(self) -> list[list[Any]]:
@@ -101,7 +141,7 @@ class Workbook:
             if not nonempty:
                 raise FileProblem(
                     f"The file {self.path.name} has no data: every sheet is empty.",
-                    f"Tệp {self.path.name} không có dữ liệu: mọi trang tính đều trống.",
+                    vi=f"Tệp {self.path.name} không có dữ liệu: mọi trang tính đều trống.",
                 )
             return nonempty
         if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
@@ -116,7 +156,7 @@ class Workbook:
                 return name
         raise FileProblem(
             f"The file has no sheet named {sheet!r}; its sheets are: {', '.join(names)}.",
-            f"Tệp không có trang tính {sheet!r}; các trang tính: {', '.join(names)}.",
+            vi=f"Tệp không có trang tính {sheet!r}; các trang tính: {', '.join(names)}.",
         )
 
     def close(self) -> None:
@@ -202,7 +242,12 @@ class CalamineBook(Workbook):
             except Exception as exc:  # noqa: BLE001
                 raise _damaged(path, exc) from exc
 
-        data = SheetData(name, rows, height=start[0] + (ws.height or 0), merged=merged)
+        def release():
+            self._cache.pop(name, None)
+            self._sheets.pop(name, None)
+
+        data = SheetData(name, rows, height=start[0] + (ws.height or 0), merged=merged, on_release=release,
+                         raw_factory=ws.iter_rows, translate=lambda exc: _damaged(path, exc))
         self._cache = {name: data}  # keep only the last sheet: big files
         return data
 
@@ -251,7 +296,10 @@ class CsvBook(Workbook):
                 raise _damaged(path, exc) from exc
 
         if self._data is None:
-            self._data = SheetData(self.path.stem, rows, height=max(1, text.count("\n") + 1))
+            def release():
+                self._data = None
+
+            self._data = SheetData(self.path.stem, rows, height=max(1, text.count("\n") + 1), on_release=release)
         return self._data
 
     def resolve_sheet(self, sheet: str | int | None) -> str:
@@ -259,12 +307,12 @@ class CsvBook(Workbook):
             if not any(_row_has_value(r) for r in self.read(None).iter_rows()):
                 raise FileProblem(
                     f"The file {self.path.name} has no data.",
-                    f"Tệp {self.path.name} không có dữ liệu.",
+                    vi=f"Tệp {self.path.name} không có dữ liệu.",
                 )
             return self.path.stem
         raise FileProblem(
             f"A CSV file has a single sheet; there is no sheet {sheet!r}.",
-            f"Tệp CSV chỉ có một trang tính; không có trang {sheet!r}.",
+            vi=f"Tệp CSV chỉ có một trang tính; không có trang {sheet!r}.",
         )
 
 
@@ -292,7 +340,7 @@ def decode_text(raw: bytes, path: Path | None = None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise FileProblem(
             "The file's text encoding could not be recognised (tried UTF-8, UTF-16, Windows-1258).",
-            "Không nhận ra bảng mã của tệp (đã thử UTF-8, UTF-16, Windows-1258).",
+            vi="Không nhận ra bảng mã của tệp (đã thử UTF-8, UTF-16, Windows-1258).",
         ) from exc
     if "\x00" in text:
         raise _not_spreadsheet(path)
@@ -324,7 +372,7 @@ def _password_protected(path: Path) -> FileProblem:
     return FileProblem(
         f"The file {path.name} is password-protected. Open it in Excel, remove the password "
         "(File › Info › Protect Workbook) and save it again, then import it.",
-        f"Tệp {path.name} được đặt mật khẩu. Hãy mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › "
+        vi=f"Tệp {path.name} được đặt mật khẩu. Hãy mở bằng Excel, gỡ mật khẩu (Tệp › Thông tin › "
         "Bảo vệ sổ làm việc), lưu lại rồi nhập lại.",
     )
 
@@ -333,7 +381,7 @@ def _damaged(path: Path, exc: Exception | None = None) -> FileProblem:
     return FileProblem(
         f"The file {path.name} is damaged or is not a spreadsheet Loyalty Desktop can read "
         "(.xlsx, .xls, .ods, .csv). Open it in Excel and save it again as .xlsx.",
-        f"Tệp {path.name} bị hỏng hoặc không phải bảng tính đọc được (.xlsx, .xls, .ods, .csv). "
+        vi=f"Tệp {path.name} bị hỏng hoặc không phải bảng tính đọc được (.xlsx, .xls, .ods, .csv). "
         "Hãy mở bằng Excel và lưu lại dạng .xlsx.",
     )
 
@@ -342,7 +390,7 @@ def _not_spreadsheet(path: Path | None) -> FileProblem:
     name = path.name if path else "This file"
     return FileProblem(
         f"{name} is not a spreadsheet. Choose an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV file.",
-        f"{name} không phải bảng tính. Hãy chọn tệp Excel (.xlsx, .xls), OpenDocument (.ods) hoặc CSV.",
+        vi=f"{name} không phải bảng tính. Hãy chọn tệp Excel (.xlsx, .xls), OpenDocument (.ods) hoặc CSV.",
     )
 
 
@@ -373,17 +421,18 @@ def open_workbook(path: str | Path) -> Workbook:
     """Open a spreadsheet by its content. Raises ``FileProblem`` (a ``UserError``) with a clear message."""
     path = Path(path)
     if not path.exists():
-        raise FileProblem(f"File not found: {path}", f"Không tìm thấy tệp: {path}")
+        raise FileProblem(f"File not found: {path}", vi=f"Không tìm thấy tệp: {path}")
     if path.is_dir():
-        raise FileProblem(f"{path} is a folder, not a file.", f"{path} là thư mục, không phải tệp.")
+        raise FileProblem(f"{path} is a folder, not a file.", vi=f"{path} là thư mục, không phải tệp.")
     try:
         size = path.stat().st_size
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise FileProblem(f"Cannot open {path.name}: {exc.strerror or exc}", f"Không mở được {path.name}: {exc}") from exc
+        raise FileProblem(f"Cannot open {path.name}: {exc.strerror or exc}",
+                          vi=f"Không mở được {path.name}: {exc.strerror or exc}") from exc
     if size == 0:
-        raise FileProblem(f"The file {path.name} is empty.", f"Tệp {path.name} trống.")
+        raise FileProblem(f"The file {path.name} is empty.", vi=f"Tệp {path.name} trống.")
     ext = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
         if _ole_is_encrypted(path):
@@ -424,6 +473,6 @@ def open_workbook(path: str | Path) -> Workbook:
         # Some POS systems export an HTML table named .xls: not something we can read faithfully.
         raise FileProblem(
             f"{path.name} is a web page (HTML), not a real spreadsheet. Open it in Excel and save it as .xlsx.",
-            f"{path.name} là trang web (HTML), không phải bảng tính thật. Hãy mở bằng Excel và lưu dạng .xlsx.",
+            vi=f"{path.name} là trang web (HTML), không phải bảng tính thật. Hãy mở bằng Excel và lưu dạng .xlsx.",
         )
     return CsvBook(path, raw)

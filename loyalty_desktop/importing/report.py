@@ -67,6 +67,7 @@ class ImportReport:
     import_id: int | None = None
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per phase
 
     def counts(self) -> dict[str, int]:
         keys = COUNT_KEYS + (PURCHASE_KEYS if self.kind == "purchases" else ())
@@ -106,7 +107,8 @@ class ImportReport:
         try:
             wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         except Exception as exc:  # noqa: BLE001
-            raise UserError(f"Cannot write the report to {path}: {exc}") from exc
+            raise UserError(f"Cannot write the report to {path}: {exc}",
+                            vi=f"Không ghi được báo cáo vào {path}: {exc}") from exc
         bold = wb.add_format({"bold": True})
         head = wb.add_format({"bold": True, "bg_color": "#E8EEF9", "border": 1})
         ws = wb.add_worksheet("Tóm tắt - Summary")
@@ -148,5 +150,6 @@ class ImportReport:
         try:
             wb.close()
         except Exception as exc:  # noqa: BLE001
-            raise UserError(f"Cannot write the report to {path}: {exc}") from exc
+            raise UserError(f"Cannot write the report to {path}: {exc}",
+                            vi=f"Không ghi được báo cáo vào {path}: {exc}") from exc
         return path

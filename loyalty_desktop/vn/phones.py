@@ -96,8 +96,11 @@ def _err(code: str, shown: str) -> PhoneResult:
     return PhoneResult(error=code, message=msg, message_vi=vi)
 
 
+_tuple_new = tuple.__new__  # what PhoneResult(...) calls, without the keyword handling (imports build 1M)
+
+
 def _mobile(nsn: str, converted: bool = False) -> PhoneResult:
-    return PhoneResult(e164="+84" + nsn, phone_type="mobile", converted=converted)
+    return _tuple_new(PhoneResult, ("+84" + nsn, "mobile", None, None, "", "", converted))
 
 
 def _classify_nsn(nsn: str, shown: str, converted: bool = False) -> PhoneResult:

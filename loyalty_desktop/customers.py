@@ -410,6 +410,9 @@ def fetch_page(conn: Connection, q: CustomerQuery, *, after: tuple | None = None
         inclusive = True
     rows: list[dict] = []
     cols = ROW_COLUMNS + [spec.sort.label("_sort")]
+    if conn.dialect.name == "sqlite":  # tag ids in the same statement: one SQLite step per row, not per tag
+        cols.append(select(func.group_concat(ct.c.tag_id)).where(ct.c.customer_id == c.c.id)
+                    .scalar_subquery().label("_tag_ids"))
     for part in _segments_in_order(spec, desc, key, inclusive):
         stmt = select(*cols).select_from(from_).where(*where, *part).order_by(*_order(spec, desc))
         stmt = stmt.limit(limit - len(rows))
@@ -447,10 +450,13 @@ def _decorate(conn: Connection, rows: list[dict], today: date | None) -> None:
         return
     today = today or date.today()
     by_id = {r["id"]: r for r in rows}
+    aggregated = "_tag_ids" in rows[0]
     for r in rows:
-        r["tags"] = []
+        r["tags"] = sorted(int(x) for x in str(r.pop("_tag_ids") or "").split(",") if x) if aggregated else []
         bd = r.get("birth_date")
         r["age"] = _age(bd, today) if bd else None
+    if aggregated:
+        return
     ids = list(by_id)
     for cid, tid in conn.execute(select(ct.c.customer_id, ct.c.tag_id).where(ct.c.customer_id.in_(ids))
                                  .order_by(ct.c.customer_id, ct.c.tag_id)):
@@ -461,6 +467,15 @@ def _age(birth: date, today: date) -> int:
     if isinstance(birth, str):
         birth = date.fromisoformat(birth[:10])
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def segment_names(conn: Connection) -> list[str]:
+    """Names of the saved segments in ``segments.store.list_segments`` order (accent-insensitive name),
+    without loading the segment engine: the list's "show segment" filter reads this while it opens."""
+    from loyalty_desktop.models import Segment
+
+    sg = Segment.__table__
+    return [r.name for r in conn.execute(select(sg.c.name).order_by(sg.c.name_folded))]
 
 
 def tag_palette(conn: Connection) -> dict[int, tuple[str, str]]:

@@ -93,6 +93,12 @@ class MainWindow(QMainWindow):
         ctx.tasks.busy_changed.connect(self.busy.setVisible)
 
         self.nav.setCurrentRow(0)
+        # the customer list's first page goes first (see CustomersPage.after_first_rows)
+        later = getattr(self.pages.get("customers"), "after_first_rows", None)
+        (later or (lambda fn: fn()))(self._start_background)
+
+    def _start_background(self) -> None:
+        ctx = self.ctx
         self.refresh_count()
         ctx.tasks.run("daily-maintenance", _daily_maintenance, ctx.db, write=True,
                       on_result=lambda n: n and ctx.notify_changed("customers"))

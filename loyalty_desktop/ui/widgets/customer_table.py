@@ -3,7 +3,13 @@
 ``CustomerTableModel`` holds the row count and a cache of pages (200 rows each) fetched in worker
 threads (keyset after a cached neighbour page, or an offset jump for the scrollbar). ``data()`` only
 reads pre-formatted strings from the cache. A newer request cancels the older one (same task key),
-so a fast scroll or a new search never waits for stale results. The Anki browser-table pattern.
+so a fast scroll or a new search never waits for stale results (a request that still needs the page
+in flight waits for it instead of restarting it). The Anki browser-table pattern.
+
+The first page is asked for before the count: the table shows the first rows with a provisional row
+count and the scrollbar grows when the count lands; a count that lands first never restarts page 0.
+A page that lands outside the rows on screen repaints nothing (Qt repaints the whole viewport for
+any multi-row ``dataChanged``).
 
 Reused by the rule builder preview: give it a ``CustomerQuery`` with ``rule=…``.
 """
@@ -123,6 +129,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._palette: dict[int, tuple[str, str]] = {}
         self._palette_stale = True
         self._generation = 0
+        self._visible: tuple[int, int] | None = None  # rows on screen (from the view's want_rows)
         self._started = 0.0
         self._first_reported = True
         self._timer = QTimer(self, singleShot=True, interval=15)
@@ -167,10 +174,12 @@ class CustomerTableModel(QAbstractTableModel):
         if not keep_count:
             self.count_changed.emit(-1)
         gen = self._generation
-        self.ctx.tasks.run(f"{self.key}-count", _count, self.ctx.db, self.query,
-                           on_result=lambda n, gen=gen: self._on_count(gen, n), on_error=self.failed.emit)
+        # the first page first, then the count (a full scan at 1M rows); when the count lands while
+        # page 0 is still on its way, page 0 is not restarted (see _request_missing)
         self._missing.add(0)
         self._request_missing()
+        self.ctx.tasks.run(f"{self.key}-count", _count, self.ctx.db, self.query,
+                           on_result=lambda n, gen=gen: self._on_count(gen, n), on_error=self.failed.emit)
 
     def tags_changed(self) -> None:
         self._palette_stale = True
@@ -199,6 +208,7 @@ class CustomerTableModel(QAbstractTableModel):
     # ----- paging
     def want_rows(self, first: int, last: int) -> None:
         """The view shows rows first..last: make sure their pages (and one ahead) are loaded."""
+        self._visible = (max(0, first), max(0, last))
         if self._rows_shown == 0:
             return
         last = min(last, self._rows_shown - 1)
@@ -215,6 +225,11 @@ class CustomerTableModel(QAbstractTableModel):
         self._missing.clear()
         if not wanted or set(wanted) <= self._inflight:
             return
+        if self._inflight & set(wanted):
+            # part of it is on its way (e.g. page 0 when the count lands): restarting would throw that
+            # work away; the rest is asked for when it arrives
+            self._missing = set(wanted) - self._inflight
+            return
         anchors = {}
         for p in wanted:
             if p - 1 in self._keys and self._keys[p - 1][1] is not None:
@@ -228,6 +243,7 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _on_pages_error(self, exc) -> None:
         self._inflight.clear()
+        self._missing.clear()
         self.failed.emit(exc)
 
     def _on_pages(self, gen: int, result) -> None:
@@ -251,12 +267,16 @@ class CustomerTableModel(QAbstractTableModel):
             if rows:
                 top = page * PAGE
                 bottom = min(top + len(rows), self._rows_shown) - 1
+                if self._visible is not None:  # only the rows on screen need repainting
+                    top, bottom = max(top, self._visible[0]), min(bottom, self._visible[1])
                 if bottom >= top:
                     self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(self.columns) - 1))
         if not self._first_reported and 0 in pages:
             self._first_reported = True
             self.first_rows.emit(now - self._started)
         self._evict()
+        if self._missing and not self._timer.isActive():  # asked for while this fetch was in flight
+            self._timer.start()
 
     def _evict(self) -> None:
         if len(self._pages) <= MAX_CACHED_PAGES:
@@ -407,12 +427,14 @@ class CustomerTableView(QTableView):
 
     open_customer = Signal(int)
     selection_count_changed = Signal(int)
+    rows_painted = Signal()  # once: just after the first paint that shows loaded rows
 
     def __init__(self, ctx, model: CustomerTableModel, settings_key: str = "customers/header",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings_key = settings_key
+        self._watch_paint = True
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -477,6 +499,13 @@ class CustomerTableView(QTableView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._viewport_changed()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._watch_paint:
+            if self.model().row_data(max(0, self.rowAt(0))) is not None:
+                self._watch_paint = False
+                QTimer.singleShot(0, self.rows_painted.emit)  # after this paint has reached the screen
 
     def selectionChanged(self, selected, deselected) -> None:
         super().selectionChanged(selected, deselected)

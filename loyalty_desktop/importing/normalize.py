@@ -347,6 +347,21 @@ def _transpose(rows: list[tuple[int, list[Any]]]) -> list[tuple]:
     return list(itertools.zip_longest(*[r for _, r in rows]))
 
 
+def _chunk_columns(col: dict[str, int], rows: list[tuple[int, list[Any]]]):
+    """``(column, n, nones)``: ``column(field_id)`` gives that field's values in the chunk (a column of None
+    when the file lacks the field), ``n`` the chunk's row count, ``nones`` such an all-None column."""
+    n = len(rows)
+    columns = _transpose(rows)
+    width = len(columns)
+    nones = (None,) * n
+
+    def column(fid):
+        i = col.get(fid)
+        return columns[i] if i is not None and i < width else nones
+
+    return column, n, nones
+
+
 def _convert_column(cache: dict, convert: Callable[[Any], Any], values) -> list[Any]:
     """``[convert(v) for v in values]`` through a cache, at C speed for the repeated values.
 
@@ -400,14 +415,7 @@ def purchase_rows(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         return []
     caches = norm.__dict__.setdefault("_chunk_caches", {})
     col = norm.col
-    n = len(rows)
-    columns = _transpose(rows)
-    width = len(columns)
-    nones = (None,) * n
-
-    def column(fid):
-        i = col.get(fid)
-        return columns[i] if i is not None and i < width else nones
+    column, n, nones = _chunk_columns(col, rows)
 
     def cache(name):
         return caches.setdefault(name, {})
@@ -536,14 +544,7 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         return []
     keep = norm.__dict__.setdefault("_customer_caches", {})
     col = norm.col
-    n = len(rows)
-    columns = _transpose(rows)
-    width = len(columns)
-    nones = (None,) * n
-
-    def column(fid):
-        i = col.get(fid)
-        return columns[i] if i is not None and i < width else nones
+    column, n, nones = _chunk_columns(col, rows)
 
     def conv(fid, convert):
         if fid not in col:

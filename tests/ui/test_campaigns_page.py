@@ -157,7 +157,11 @@ def test_export_reads_back_equal_to_preview_and_history(qtbot, page, tmp_path):
     assert page._canvas is not None
     out2 = tmp_path / "again.csv"
     page.reexport_to(page.selected_campaign(), str(out2))
-    qtbot.waitUntil(lambda: out2.exists() and "again.csv" in page.result_sub.text(), timeout=5000)
+    qtbot.waitUntil(lambda: out2.exists() and "again.csv" in page.reexport_label.text(), timeout=5000)
+    page.results = None
+    page.refresh_results()  # a results refresh (as after new sales) keeps the re-export note
+    qtbot.waitUntil(lambda: page.results is not None, timeout=5000)
+    assert "again.csv" in page.reexport_label.text() and not page.reexport_label.isHidden()
     assert read_back(out2)[1:] == rows[1:]
 
 

@@ -591,13 +591,16 @@ class CampaignsPage(QWidget):
         form.addWidget(self.format_combo, 1, 1)
         form.addWidget(self.file_combo, 1, 2)
         form.setRowMinimumHeight(2, 6)
-        form.addWidget(self.name_edit, 3, 0, 1, 2)
+        form.addWidget(self.name_edit, 3, 0, 1, 3)
+        # Its own row: beside the name at 1366 px the label and the spin box were both clipped.
         split_row = QHBoxLayout()
         split_row.addWidget(self.split_check)
-        split_row.addWidget(self.split_spin, 1)
-        form.addLayout(split_row, 3, 2)
-        form.setColumnStretch(0, 3)
-        form.setColumnStretch(1, 2)
+        self.split_spin.setMinimumWidth(self.split_spin.fontMetrics().horizontalAdvance("1.000.000 dòng") + 40)
+        split_row.addWidget(self.split_spin)
+        split_row.addStretch(1)
+        form.addLayout(split_row, 4, 0, 1, 3)
+        form.setColumnStretch(0, 4)
+        form.setColumnStretch(1, 0)
         form.setColumnStretch(2, 3)
         lay.addLayout(form)
         self.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
@@ -1060,8 +1063,13 @@ class CampaignsPage(QWidget):
         self.result_title = QLabel(self.tr("Select a campaign"), objectName="SectionTitle")
         self.result_sub = QLabel("", objectName="Muted")
         self.result_sub.setWordWrap(True)
+        # Its own label: a results refresh rewrites result_sub and must not wipe "Re-exported to …".
+        self.reexport_label = QLabel("", objectName="Muted")
+        self.reexport_label.setVisible(False)
+        self._reexported_campaign: int | None = None
         lay.addWidget(self.result_title)
         lay.addWidget(self.result_sub)
+        lay.addWidget(self.reexport_label)
         controls = QHBoxLayout()
         controls.addWidget(QLabel(self.tr("Purchases within")))
         self.days_spin = QSpinBox()
@@ -1145,6 +1153,8 @@ class CampaignsPage(QWidget):
     def refresh_results(self, *_args) -> None:
         cid = self.selected_campaign()
         self._set_result_buttons(cid is not None)
+        if cid != self._reexported_campaign:
+            self.reexport_label.setVisible(False)
         if cid is None:
             return
         self.ctx.tasks.run("campaign-results", load_results, self.ctx.db, cid, self.days_spin.value(),
@@ -1240,9 +1250,13 @@ class CampaignsPage(QWidget):
     def reexport_to(self, campaign_id: int, path: str):
         return self.ctx.tasks.run(
             "campaign-reexport", run_reexport, self.ctx.db, campaign_id, path, None, None, None,
-            on_result=lambda files: self.result_sub.setText(self.tr("Re-exported to {file}").format(
-                file=", ".join(Path(f).name for f in files))),
+            on_result=lambda files: self._show_reexported(campaign_id, files),
             on_error=lambda exc: self.ctx.show_error(self, self.tr("Re-export SMS list"), exc))
+
+    def _show_reexported(self, campaign_id: int, files: list) -> None:
+        self._reexported_campaign = campaign_id
+        self.reexport_label.setText(self.tr("Re-exported to {file}").format(file=", ".join(Path(f).name for f in files)))
+        self.reexport_label.setVisible(True)
 
     def choose_delivery_report(self) -> None:
         cid = self.selected_campaign()

@@ -231,12 +231,7 @@ def customer_record(norm: Normalizer, rowno: int, row: list[Any], warnings: list
         if fid in norm.col:
             value = norm.plain(norm.get(row, fid))
             rec[fid] = value or None
-    if rec.get("email"):
-        rec["email"] = rec["email"].lower()
-    if norm.note_columns:
-        extra = norm.note_extra(row)
-        if extra:
-            rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
+    _finish_email_and_note(rec, norm, row)
     if "gender" in norm.col:
         rec["gender"] = norm.gender(norm.get(row, "gender"))
     if "birth_date" in norm.col:
@@ -345,6 +340,16 @@ _NO_PAIR = (None, None)
 def _transpose(rows: list[tuple[int, list[Any]]]) -> list[tuple]:
     """The chunk's columns (short CSV lines padded with None), transposed in C."""
     return list(itertools.zip_longest(*[r for _, r in rows]))
+
+
+def _finish_email_and_note(rec: dict, norm, row) -> None:
+    """E-mail in lower case; the columns mapped to "note" appended to the note (both customer paths)."""
+    if rec.get("email"):
+        rec["email"] = rec["email"].lower()
+    if norm.note_columns:
+        extra = norm.note_extra(row)
+        if extra:
+            rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
 
 
 def _chunk_columns(col: dict[str, int], rows: list[tuple[int, list[Any]]]):
@@ -612,12 +617,7 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         rec["full_name"], rec["name_folded"] = pair
         if plain_rows is not None:
             rec.update(zip(plain_fields, plain_rows[k]))
-        if rec.get("email"):
-            rec["email"] = rec["email"].lower()
-        if norm.note_columns:
-            extra = norm.note_extra(row)
-            if extra:
-                rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
+        _finish_email_and_note(rec, norm, row)
         if has_gender:
             rec["gender"] = genders[k]
         if has_birth:

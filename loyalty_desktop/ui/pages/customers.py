@@ -628,29 +628,27 @@ def screenshots(ctx, window, out_dir):
     app = QApplication.instance()
     page = window.page("customers")
     written = []
+
+    def shot(widget, name: str, seconds: float) -> None:
+        _settle(app, widget, seconds, ctx.tasks)
+        path = out_dir / name
+        widget.grab().save(str(path))
+        written.append(path)
+
     window.navigate("customers")
     page.search.setText("nguyen van")
     page.apply_filters()
-    _settle(app, window, 0.8, ctx.tasks)
-    path = out_dir / "customers-search.png"
-    window.grab().save(str(path))
-    written.append(path)
+    shot(window, "customers-search.png", 0.8)
     page.clear_filters()
     _settle(app, window, 0.8, ctx.tasks)
     data = page.model.row_data(0)
     if data:
         dialog = page.open_customer(data["id"])
-        _settle(app, dialog, 1.0, ctx.tasks)
-        path = out_dir / "customer-card.png"
-        dialog.grab().save(str(path))
-        written.append(path)
+        shot(dialog, "customer-card.png", 1.0)
         purchase = dialog.record_purchase()
         purchase.amount.setText("1,5tr")
         purchase.category.setText("Mỹ phẩm")
-        _settle(app, purchase, 0.3, ctx.tasks)
-        path = out_dir / "purchase-dialog.png"
-        purchase.grab().save(str(path))
-        written.append(path)
+        shot(purchase, "purchase-dialog.png", 0.3)
         purchase.reject()
         dialog.close()
     other = page.model.row_data(1)
@@ -659,9 +657,6 @@ def screenshots(ctx, window, out_dir):
 
         merge = MergeDialog(ctx, data["id"], other["id"], page)
         merge.open()
-        _settle(app, merge, 1.0, ctx.tasks)
-        path = out_dir / "customer-merge.png"
-        merge.grab().save(str(path))
-        written.append(path)
+        shot(merge, "customer-merge.png", 1.0)
         merge.reject()
     return written

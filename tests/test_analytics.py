@@ -214,6 +214,20 @@ def test_geography_matches_python(data, period):
         assert reg["revenue"] == sum(rev[k] for k in names)
 
 
+@pytest.mark.parametrize("period", [None, "3m", "custom"])
+def test_geography_and_templates_of_an_everyone_segment_equal_the_shop_wide_figures(data, period):
+    """The shop-wide path (stats copies of province/region, one query per template) and the segment path
+    (members IN-list, one SUM(CASE) pass; the customer join for geography without a stats window) agree."""
+    db, _customers, _purchases = data
+    start, end = (None, None) if period is None else (
+        (TODAY - timedelta(days=200), TODAY - timedelta(days=20)) if period == "custom" else A.preset_period(period, TODAY))
+    everyone = select(Customer.__table__.c.id)
+    shop = A.Scope(start=start, end=end, today=TODAY)
+    seg = A.Scope(members=everyone, start=start, end=end, today=TODAY)
+    assert run(db, A.geography, seg) == run(db, A.geography, shop)
+    assert run(db, A.by_template, seg) == run(db, A.by_template, shop)
+
+
 def test_geography_window_period_falls_back_when_stats_are_stale(data):
     """A 90-day period read from stale stats windows would be wrong: it must aggregate purchases instead."""
     db, customers, purchases = data

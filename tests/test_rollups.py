@@ -13,7 +13,7 @@ from loyalty_desktop import customers as cu
 from loyalty_desktop import rollups, stats
 from loyalty_desktop.analytics import aggregates as A
 from loyalty_desktop.db import make_engine, open_database, upgrade
-from loyalty_desktop.importing import run_import
+from loyalty_desktop.importing import ImportOptions, run_import
 from loyalty_desktop.models import Customer, CustomerMonth, MonthTotal, Purchase, SalesDay
 
 from test_analytics import TODAY, make_data
@@ -29,7 +29,9 @@ CHANS = ["Zalo", "Shopee", "", "Cửa hàng"]
 def assert_exact(db):
     with db.connect() as conn:
         diff = rollups.differences(conn)
+        geo = stats.geo_copy_differences(conn)
     assert diff == {rollups.CM: [], rollups.MONTH: [], rollups.DAY: []}
+    assert geo == []  # customer_stats.province/region == the customer's
 
 
 def counts(db):
@@ -82,7 +84,8 @@ def test_random_writes_keep_rollups_exact(db, tmp_path):
     a walk-in sale deleted, merges and deletions, in random order: after each, rollups == recomputation."""
     make_data(db, n_customers=80, n_purchases=700, seed=11)
     rnd = random.Random(5)
-    ops = ["import", "manual", "cancel", "uncancel", "merge", "delete", "walk_in_delete", "move_date", "add"] * 3
+    ops = ["import", "manual", "cancel", "uncancel", "merge", "delete", "walk_in_delete", "move_date", "add",
+           "relocate", "import_customers"] * 3
     rnd.shuffle(ops)
     done = set()
     for step, op in enumerate(ops):
@@ -136,7 +139,17 @@ def test_random_writes_keep_rollups_exact(db, tmp_path):
                 conn.execute(p.delete().where(p.c.id == pid))
         elif op == "add":
             with db.begin() as conn:
-                cu.add_customer(conn, {"full_name": "Chị Mới", "phone": f"09{rnd.randint(10_000_000, 99_999_999)}"})
+                cu.add_customer(conn, {"full_name": "Chị Mới", "phone": f"09{rnd.randint(10_000_000, 99_999_999)}",
+                                       "province": rnd.choice(["Hà Nội", None])})
+        elif op == "relocate":  # an edit moves a customer to another province (or clears it)
+            with db.begin() as conn:
+                cu.update_customer(conn, rnd.choice(ids), {"province": rnd.choice(["Đà Nẵng", "Cần Thơ", None])})
+        elif op == "import_customers":  # known phones with a new province (incoming file wins), and new ones
+            rows = [["Điện thoại", "Tên khách hàng", "Tỉnh/Thành phố"]]
+            for k in range(rnd.randint(2, 6)):
+                phone = national(rnd.choice(known)) if k % 2 else f"09{rnd.randint(10_000_000, 99_999_999)}"
+                rows.append([phone, f"Khách nhập {step}-{k}", rnd.choice(["Bình Dương", "Huế", "Sài Gòn"])])
+            run_import(db, xlsx(tmp_path / f"cus{step}.xlsx", rows), "customers", ImportOptions(update_existing=True))
         assert_exact(db), (step, op)
         done.add(op)
     assert done == set(ops)
@@ -222,6 +235,37 @@ def test_upgrade_from_0004_backfills_the_rollups(tmp_path):
             conn.execute(insert(p).values(customer_id=None, source="pos", invoice_code="NEW", amount=5,
                                           purchased_at=datetime(2025, 5, 5, 9), cancelled=False))
         assert_exact(db)
+    finally:
+        db.dispose()
+
+
+def test_upgrade_from_0005_copies_province_and_region_into_stats(tmp_path):
+    path = tmp_path / "old5.db"
+    engine = make_engine(str(path))
+    upgrade(engine, "0005")
+    places = [("Hà Nội", "north"), ("Đà Nẵng", "central"), (None, None), ("Cần Thơ", "south")]
+    with engine.begin() as conn:
+        conn.execute(insert(c), [{"id": i, "full_name": f"K{i}", "name_folded": f"k{i}", "phone": f"+8491{i:07d}",
+                                  "phone_type": "mobile", "gender": "unknown", "points": 0, "sms_opt_out": False,
+                                  "province": places[i % 4][0], "region": places[i % 4][1],
+                                  "created_at": datetime(2024, 1, 1), "updated_at": datetime(2024, 1, 1)}
+                                 for i in range(1, 21)])
+        conn.execute(text("INSERT INTO customer_stats (customer_id, order_count, total_spent, orders_30d, spent_30d, "
+                          "orders_90d, spent_90d, orders_180d, spent_180d, orders_365d, spent_365d) "
+                          "SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM customer"))
+    engine.dispose()
+    db = open_database(str(path))
+    try:
+        assert db.schema_revision() >= "0006"
+        with db.connect() as conn:
+            assert stats.geo_copy_kept(conn)
+            assert stats.geo_copy_differences(conn) == []
+            got = dict(conn.execute(text("SELECT customer_id, province FROM customer_stats")).all())
+        assert got[1] == "Đà Nẵng" and got[2] is None and got[4] == "Hà Nội"
+        with db.begin() as conn:  # the trigger follows later edits on the upgraded file
+            cu.update_customer(conn, 2, {"province": "Huế"})
+            assert stats.geo_copy_differences(conn) == []
+            assert conn.execute(text("SELECT province FROM customer_stats WHERE customer_id = 2")).scalar() == "Huế"
     finally:
         db.dispose()
 

@@ -62,6 +62,46 @@ def test_bigger_shop_many_rules(shop_db):
             trans.rollback()
 
 
+def test_lapsed_category_and_channel_pairs_match_reference(shop_db):
+    """"Bought X [in M days] and not bought X in N days" compiles to one grouped pass (compiler._lapsed):
+    same ids as the reference for every window pairing, value order, extra conditions and negation."""
+    from loyalty_desktop.segments.compiler import _lapsed_pairs
+    from loyalty_desktop.segments.testing import CATEGORIES, CHANNELS
+
+    rng = random.Random(21)
+    today = date(2026, 11, 23)
+    cats = [x for x in CATEGORIES if x][:2]
+    chans = [x for x in CHANNELS if x][:2]
+    with shop_db.connect() as conn:
+        trans = conn.begin()
+        try:
+            fill_random_shop(conn, rng, today, n_customers=150)
+            ds = load_dataset(conn)
+            rewritten = 0
+            for field, values in (("category", cats), ("channel", chans), ("category", cats[:1])):
+                for m in (None, 30, 90, 180, 365, 60):
+                    for n in (30, 90, 60):
+                        bought = {"field": field, "op": "bought", "value": values}
+                        if m is not None:
+                            bought["window"] = {"days": m}
+                        lapsed = {"field": field, "op": "not_bought", "value": list(reversed(values)),
+                                  "window": {"days": n}}
+                        for node in ({"all": [bought, lapsed]},
+                                     {"all": [lapsed, {"field": "gender", "op": "eq", "value": "female"}, bought]},
+                                     {"not": {"all": [bought, lapsed]}},
+                                     {"any": [{"all": [bought, lapsed]}, {"field": "sms_opt_out", "op": "eq",
+                                                                          "value": True}]}):
+                            rule = parse_rule(node)
+                            expected = matching_ids(ds, rule, today)
+                            assert runner.ids(conn, rule, today=today) == expected, node
+                            assert runner.count(conn, rule, today=today) == len(expected), node
+                        rewritten += bool(_lapsed_pairs(parse_rule({"all": [bought, lapsed]}).all))
+            pairable = sum(1 for m in (None, 30, 90, 180, 365, 60) for n in (30, 90, 60) if m is None or m > n)
+            assert rewritten == 3 * pairable == 36  # the others (M ≤ N: contradictory) stay two IN-lists
+        finally:
+            trans.rollback()
+
+
 def test_stats_equal_recomputation_from_purchases(shop_db):
     """customer_stats (as written by refresh_stats / slide_windows) == aggregation of raw purchases."""
     from datetime import timedelta

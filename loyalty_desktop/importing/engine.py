@@ -725,8 +725,9 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date, tic
     s = CustomerStats.__table__
     if tick is not None:
         tick(0.8, "Creating statistics rows")
-    conn.execute(insert(s).from_select(["customer_id", "as_of"],
-                                       select(c.c.id, literal(today, type_=s.c.as_of.type)).where(c.c.id > max_before)))
+    conn.execute(insert(s).from_select(
+        ["customer_id", "as_of", "province", "region"],
+        select(c.c.id, literal(today, type_=s.c.as_of.type), c.c.province, c.c.region).where(c.c.id > max_before)))
     return ids
 
 

@@ -459,7 +459,9 @@ def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
     if f == "points":
         return _nn(ctx, c.c.points, _cmp(c.c.points, op, v))
     if f == "sms_opt_out":
-        return c.c.sms_opt_out.is_(True) if v else c.c.sms_opt_out.is_not(True)
+        # NOT NULL column: a plain equality, which the (sms_opt_out, birth_md) index serves as a range
+        # ("IS NOT 1" made SQLite skip-scan both values).
+        return c.c.sms_opt_out == (true() if v else false())
     if f in ("tag", "tag_group"):
         return _tag_cond(cond, ctx)
     if f == "segment":
@@ -468,12 +470,53 @@ def _condition(cond: Condition, ctx: CompileContext) -> ColumnElement:
                        vi=f"{f}: trường này chưa được hỗ trợ khi lọc")
 
 
+def _lapsed_pairs(items: list) -> list[tuple[Condition, Condition]]:
+    """(bought, not_bought) pairs of one AND group on the same categories (or channels): "bought X [in the
+    last M days] and not bought X in the last N days" (M > N, or M absent)."""
+    conds = [n for n in items if isinstance(n, Condition) and n.field in ("category", "channel")]
+    pairs, used = [], set()
+    for lapsed in conds:
+        if lapsed.op != "not_bought" or lapsed.window_days is None or id(lapsed) in used:
+            continue
+        for bought in conds:
+            m = bought.window_days
+            if (bought.op == "bought" and id(bought) not in used and bought.field == lapsed.field
+                    and set(bought.value) == set(lapsed.value) and (m is None or m > lapsed.window_days)):
+                pairs.append((bought, lapsed))
+                used |= {id(bought), id(lapsed)}
+                break
+    return pairs
+
+
+def _lapsed(bought: Condition, lapsed: Condition, ctx: CompileContext) -> ColumnElement:
+    """Bought X (in the last M days) but not in the last N days, as one grouped pass over X's purchases:
+    the last counted purchase of X (within M days) is before the N-day window. Two IN-lists read the
+    category's index twice and build two id sets (~1.5× slower at 10M purchases)."""
+    col = p.c.category if bought.field == "category" else p.c.channel
+    sub = (
+        select(p.c.customer_id)
+        .where(col.in_(list(bought.value)), *_counted_purchases(bought.window_days, ctx))
+        .group_by(p.c.customer_id)
+        .having(func.max(p.c.purchased_at) < window_start(ctx.today, lapsed.window_days))
+    )
+    return ctx.id_col.in_(sub)
+
+
 def compile_where(node: Node, ctx: CompileContext) -> ColumnElement:
     """Boolean expression over ``customer`` (and ``customer_stats`` when ``ctx.uses_stats``)."""
     if isinstance(node, All):
         if not node.all:
             return true()
-        parts = [compile_where(n, ctx) for n in node.all]
+        pairs = _lapsed_pairs(node.all)
+        paired = {id(n): (b, l) for b, l in pairs for n in (b, l)}
+        parts, done = [], set()
+        for n in node.all:
+            if id(n) not in paired:
+                parts.append(compile_where(n, ctx))
+            elif id(paired[id(n)][0]) not in done:
+                bought, lapsed = paired[id(n)]
+                done.add(id(bought))
+                parts.append(_lapsed(bought, lapsed, ctx))
         return parts[0] if len(parts) == 1 else and_(*parts)
     if isinstance(node, AnyOf):
         if not node.any:

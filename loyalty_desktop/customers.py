@@ -51,6 +51,7 @@ from loyalty_desktop.models import (
     Purchase,
     SegmentMember,
     Tag,
+    TagGroup,
 )
 
 c = Customer.__table__
@@ -58,6 +59,7 @@ s = CustomerStats.__table__
 p = Purchase.__table__
 ct = CustomerTag.__table__
 t = Tag.__table__
+tg = TagGroup.__table__
 ce = ConsentEvent.__table__
 cr = CampaignRecipient.__table__
 sm = SegmentMember.__table__
@@ -516,7 +518,7 @@ CARD_FIELDS = ("full_name", "phone", "gender", "birth_date", "email", "address",
 
 def get_customer(conn: Connection, customer_id: int) -> dict:
     row = conn.execute(
-        select(c, *[col for col in s.c if col.key != "customer_id"])
+        select(c, *[col for col in s.c if col.key not in ("customer_id", "province", "region")])  # no copies
         .select_from(c.outerjoin(s, s.c.customer_id == c.c.id)).where(c.c.id == customer_id)
     ).first()
     if row is None:
@@ -524,7 +526,8 @@ def get_customer(conn: Connection, customer_id: int) -> dict:
                         vi=f"Khách hàng {customer_id} không tồn tại (có thể đã bị xóa hoặc gộp).")
     data = dict(row._mapping)
     data["tags"] = [dict(r._mapping) for r in conn.execute(
-        select(t.c.id, t.c.name, t.c.color).select_from(ct.join(t, t.c.id == ct.c.tag_id))
+        select(t.c.id, t.c.name, t.c.color, tg.c.name.label("group"))
+        .select_from(ct.join(t, t.c.id == ct.c.tag_id).outerjoin(tg, tg.c.id == t.c.group_id))
         .where(ct.c.customer_id == customer_id).order_by(t.c.name_folded))]
     data["consent"] = [dict(r._mapping) for r in conn.execute(
         select(ce.c.opted_out, ce.c.channel, ce.c.method, ce.c.note, ce.c.created_at)

@@ -181,6 +181,16 @@ def test_card_data(shop):
         save_segment(conn, "Chi trên 1 triệu", {"field": "total_spent", "op": "gt", "value": 1_000_000})
         save_segment(conn, "Nam", {"field": "gender", "op": "eq", "value": "male"})
         assert cu.customer_segments(conn, cid) == ["Chi trên 1 triệu"]
+        from loyalty_desktop import tags as tg
+
+        tg.create_tag(conn, "Khách Zalo", group="Kênh liên hệ")
+        tg.create_tag(conn, "Đã gọi")
+        tg.apply_tag(conn, "Khách Zalo", ids=[cid])
+        tg.apply_tag(conn, "Đã gọi", ids=[cid])
+        card = cu.get_customer(conn, cid)
+        assert [(x["name"], x["group"]) for x in card["tags"]] == [("Đã gọi", None), ("Khách Zalo", "Kênh liên hệ")]
+        assert card["province"] is None or isinstance(card["province"], str)
+        assert "province_1" not in card and "region_1" not in card  # stats copies of the place are not shown twice
         with pytest.raises(UserError):
             cu.get_customer(conn, 99999)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox
 from sqlalchemy import func, select
 
 from loyalty_desktop import customers as cu
@@ -207,6 +207,13 @@ def test_card_edit_validation_and_save(qtbot, page):
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.card is not None, timeout=10000)
     assert dialog.name_edit.text() == page.model.row_data(0)["name"]
+    # every demo tag is in a group: each chip names its group in the tooltip
+    chips = {w.text(): w.toolTip() for i in range(dialog.tags_row.count())
+             if isinstance(w := dialog.tags_row.itemAt(i).widget(), QLabel)}
+    expected = {t["name"]: t["group"] for t in dialog.card["tags"]}
+    assert set(chips) == set(expected) and expected
+    for name, group in expected.items():
+        assert group and chips[name] == dialog.tr("Group: {0}").format(group)
     dialog.phone_edit.setText("0912")
     dialog.email_edit.setText("not-an-email")
     dialog.save()

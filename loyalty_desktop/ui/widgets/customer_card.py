@@ -306,7 +306,8 @@ class CustomerCardDialog(QDialog):
             if item.widget():
                 item.widget().deleteLater()
         for t in card["tags"]:
-            self.tags_row.addWidget(_chip(t["name"], t["color"], t.get("group") or ""))
+            group = t.get("group")
+            self.tags_row.addWidget(_chip(t["name"], t["color"], self.tr("Group: {0}").format(group) if group else ""))
         if not card["tags"]:
             self.tags_row.addWidget(QLabel(self.tr("No tags"), objectName="Muted"))
         self.tags_row.addStretch(1)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from loyalty_desktop.ui.widgets.rule_builder.mime import MIME_TYPE, decode, field_mime, node_mime
 
+from .segment_waits import engine_count, wait_counted
+
 
 @pytest.fixture
 def page(qtbot, ctx, monkeypatch):
@@ -33,18 +35,6 @@ def page(qtbot, ctx, monkeypatch):
     qtbot.waitUntil(lambda: widget.is_built, timeout=10000)  # field list, preview, "why not?" come just after
     yield widget
     ctx.tasks.shutdown()
-
-
-def engine_count(ctx, rule) -> int:
-    from loyalty_desktop.segments import runner
-
-    with ctx.db.connect() as conn:
-        return runner.count(conn, rule)
-
-
-def wait_counted(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page._debounce.isActive() and page.shown_rule == page.counted_rule()
-                    and page.ctx.tasks.running_count == 0, timeout=20000)
 
 
 def settle() -> None:

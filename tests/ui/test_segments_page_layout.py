@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from loyalty_desktop.ui.pages.segments import SCREENSHOT_RULE as RULE  # the rule of the README screenshots
+from .segment_waits import engine_count, wait_counted
 
 
 @pytest.fixture
@@ -23,18 +24,6 @@ def page(qtbot, ctx):
     qtbot.waitUntil(lambda: widget.is_built, timeout=10000)
     yield widget
     ctx.tasks.shutdown()
-
-
-def engine_count(ctx, rule) -> int:
-    from loyalty_desktop.segments import runner
-
-    with ctx.db.connect() as conn:
-        return runner.count(conn, rule)
-
-
-def wait_counted(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: not page._debounce.isActive() and page.shown_rule == page.counted_rule()
-                    and page.ctx.tasks.running_count == 0, timeout=20000)
 
 
 def settle(qtbot, canvas) -> None:

@@ -128,6 +128,7 @@ def main(argv: list[str]) -> int:
         with _locked():
             _update()
             n = _translate(mapping)
+            _update()  # back to lupdate's own layout (ElementTree indents differently: a noisy diff)
         print(f"translated {n} messages; {len(missing())} still untranslated")
     elif cmd == "missing":
         todo = missing()

@@ -26,6 +26,7 @@ from sqlalchemy import and_, case, func, literal, literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from loyalty_desktop import rollups
+from loyalty_desktop.stats import geo_copy_kept
 from loyalty_desktop.models import Customer, CustomerMonth, CustomerStats, MonthTotal, Purchase, SalesDay
 
 c = Customer.__table__
@@ -466,7 +467,7 @@ def rfm_grid(conn: Connection, scope: Scope) -> dict:
 def geography(conn: Connection, scope: Scope, top: int = TOP_PROVINCES) -> dict:
     """Customers and period revenue by province (top N by customers) and by region."""
     col = _period_revenue_column(scope, conn)
-    if col is not None and _stats_geo(conn):
+    if col is not None and geo_copy_kept(conn):
         # customer_stats carries the customer's province/region (migration 0006): counts and revenue in
         # one pass over one table, no 1M-row join with customer (1.5–2.9 s at 1M customers).
         q = (
@@ -504,14 +505,6 @@ def geography(conn: Connection, scope: Scope, top: int = TOP_PROVINCES) -> dict:
         )
     revenue = conn.execute(rev_q).all()
     return _geography_result(by_province, by_region, revenue, top)
-
-
-def _stats_geo(conn: Connection) -> bool:
-    try:
-        from loyalty_desktop.stats import geo_copy_kept
-    except ImportError:
-        return False
-    return geo_copy_kept(conn)
 
 
 def _geography_result(by_province, by_region, revenue, top: int) -> dict:

@@ -394,6 +394,14 @@ def test_bulk_load_rebuilds_the_indexes_it_suspends(db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(engine, "SUSPEND_MIN_ROWS", 2)
     before = {t: _schema(db, t) for t in ("customer", "purchase", "customer_tag")}
+    stat1 = "SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl IN ('customer', 'purchase', 'customer_tag') ORDER BY 1, 2"
+    with db.begin() as conn:  # planner statistics, as ANALYZE leaves them on a shop's tables
+        conn.exec_driver_sql("ANALYZE")  # (creates sqlite_stat1; empty tables get no rows, so add some)
+        for tbl, names in before.items():
+            conn.exec_driver_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES " + ", ".join(
+                f"('{tbl}', '{name}', '1000 7')" for name, _sql in names if _sql))
+        stats_before = conn.exec_driver_sql(stat1).all()
+    assert {r[1] for r in stats_before} >= {"ix_customer_opt_out_birthday", "ix_purchase_time"}
     t = datetime(2026, 1, 2, 3, 4)
     cust = xlsx(tmp_path / "c.xlsx", [HEAD, ["An", "0912000001", date(1990, 5, 6), "Nữ", "Hà Nội", "", "VIP", 5],
                                       ["Bình", "0912000002", "", "Nam", "HCM", "", "VIP|Sỉ", 0]])
@@ -407,6 +415,8 @@ def test_bulk_load_rebuilds_the_indexes_it_suspends(db, tmp_path, monkeypatch):
     assert {t: _schema(db, t) for t in before} == before
     with db.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        # DROP INDEX deletes an index's statistics: the suspended indexes got theirs back
+        assert conn.exec_driver_sql(stat1).all() == stats_before
         # Stored exactly as SQLAlchemy stores them (text compared in SQL).
         assert conn.exec_driver_sql("SELECT purchased_at FROM purchase WHERE invoice_code = 'HD1'").scalar() \
             == "2026-01-02 03:04:00.000000"

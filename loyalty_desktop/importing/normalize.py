@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import unicodedata
 from datetime import date, datetime, time
 from typing import Any, Callable
@@ -371,11 +372,12 @@ def _convert_column(cache: dict, convert: Callable[[Any], Any], values) -> list[
     """``[convert(v) for v in values]`` through a cache, at C speed for the repeated values.
 
     Dict keys confuse True/1/1.0 and False/0/0.0: a column holding a bool converts without the cache."""
-    if bool in set(map(type, values)):
+    distinct = set(values)
+    # (a value equal to True/False: 1, 0, 1.0, 0.0 or a bool; only then are the types looked at)
+    if (True in distinct or False in distinct) and bool in set(map(type, values)):
         return [convert(v) for v in values]
-    for v in set(values):
-        if v not in cache:
-            cache[v] = convert(v)
+    for v in distinct.difference(cache):  # in C: only the values not converted yet come back
+        cache[v] = convert(v)
     try:
         return list(map(cache.__getitem__, values))
     except KeyError:  # NaN is never equal to itself
@@ -537,6 +539,7 @@ def _points_or_error(v):
 
 
 _HEAD_KEYS = ("phone", "phone_raw", "phone_alt", "phone_type")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
@@ -568,7 +571,6 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     families = conv("family_name", norm.name)
     plain_fields = [fid for fid in ("code", "email", "address", "ward", "note") if fid in col]
     plains = [conv(fid, norm.plain) if fid == "ward" else _plain_column(norm, column(fid)) for fid in plain_fields]
-    plain_rows = list(zip(*[[v or None for v in values] for values in plains])) if plain_fields else None
     genders = conv("gender", norm.gender)
     raw_births = column("birth_date")
     births = conv("birth_date", norm.birth)
@@ -597,29 +599,41 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     has_tags, has_points, has_created = has("tags"), has("points"), has("created_at")
     h_birth, h_prov, h_points = norm.header("birth_date"), norm.header("province"), norm.header("points")
     fold, from_address = norm.fold, norm.from_address
-    address_i = col.get("address")
+    raw_addresses = column("address")
+    # What every accepted record has, in ``customer_record``'s key order, as one tuple per row built in C
+    # (the phone's four values come from ``phones``): full_name/name_folded, the plain text fields
+    # (e-mail in lower case), gender.
+    if has_family:
+        fulls = []
+        for name, family in zip(names if has_name else ("",) * n, families):
+            if family and not name.startswith(family):
+                name = f"{family} {name}".strip()
+            fulls.append(name)
+    else:
+        fulls = names if has_name else ("",) * n
+    pairs = _convert_column(keep.setdefault("_name_pair", {}),
+                            lambda name: (name[:200], fold(name)[:200] if name else ""), fulls)
+    base_columns = [list(map(_FIRST, pairs)), list(map(_SECOND, pairs))]
+    for fid, values in zip(plain_fields, plains):
+        values = [v or None for v in values]
+        if fid == "email":
+            values = [v.lower() if v else v for v in values]
+        base_columns.append(values)
+    if has_gender:
+        base_columns.append(genders)
+    keys = _HEAD_KEYS + ("full_name", "name_folded") + tuple(plain_fields) + (("gender",) if has_gender else ())
+    notes = bool(norm.note_columns)
     out: list[tuple[dict | None, RowProblem | None]] = []
     append = out.append
-    name_pair = keep.setdefault("_name_pair", {})
-    for k, ((rowno, row), raw_phone, (res, head)) in enumerate(zip(rows, raw_phones, phones)):
+    for k, ((rowno, row), raw_phone, (res, head), base) in enumerate(zip(rows, raw_phones, phones, zip(*base_columns))):
         if not res.e164:
             append((None, phone_problem(norm, rowno, raw_phone, res)))
             continue
-        rec: dict[str, Any] = dict(zip(_HEAD_KEYS, head))
-        name = names[k] if has_name else ""
-        if has_family:
-            family = families[k]
-            if family and not name.startswith(family):
-                name = f"{family} {name}".strip()
-        pair = name_pair.get(name)
-        if pair is None:
-            pair = name_pair[name] = (name[:200], fold(name)[:200] if name else "")
-        rec["full_name"], rec["name_folded"] = pair
-        if plain_rows is not None:
-            rec.update(zip(plain_fields, plain_rows[k]))
-        _finish_email_and_note(rec, norm, row)
-        if has_gender:
-            rec["gender"] = genders[k]
+        rec: dict[str, Any] = dict(zip(keys, head + base))
+        if notes:
+            extra = norm.note_extra(row)
+            if extra:
+                rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
         if has_birth:
             (birth, year_only), err = births[k]
             if err:
@@ -639,7 +653,7 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         if match is None and has_district:
             match = districts[k]
         if match is None and has_address:
-            raw = row[address_i] if address_i < len(row) else None
+            raw = raw_addresses[k]
             if not is_empty(raw):
                 match = from_address(raw)
         if match is not None:

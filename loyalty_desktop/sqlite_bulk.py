@@ -1,0 +1,47 @@
+"""Bulk writes on SQLite: drop a table's secondary indexes, write, build them again sorted.
+
+Building an index once, sorted, costs a fraction of keeping several b-trees up to date row by row
+(1M purchases: 17 s → 7 s + 6 s; a full stats refresh of 200k customers: the DELETE alone took 4.3 s
+with its 8 indexes). The caller must be inside a transaction: DDL is transactional in SQLite, so a
+rollback (cancel, crash) restores the indexes and other connections never see them missing. Unique
+constraints (automatic indexes) stay. ``DROP INDEX`` also deletes the index's ``sqlite_stat1`` row; it is
+put back with the index so the planner keeps its statistics.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Suspended:
+    table: str
+    sqls: list[str] = field(default_factory=list)
+    stat1: list[tuple] = field(default_factory=list)
+
+
+def suspend_indexes(raw: sqlite3.Connection, table: str) -> Suspended | None:
+    """Drop ``table``'s secondary indexes (their SQL and statistics kept); None if it has none."""
+    found = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                        "AND sql IS NOT NULL", (table,)).fetchall()
+    if not found:
+        return None
+    names = [name for name, _sql in found]
+    stat1 = []
+    if raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").fetchone():
+        stat1 = raw.execute(f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = ? "
+                            f"AND idx IN ({','.join('?' * len(names))})", (table, *names)).fetchall()
+    for name in names:
+        raw.execute(f'DROP INDEX "{name}"')
+    return Suspended(table, [sql for _name, sql in found], stat1)
+
+
+def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None) -> None:
+    """Build the dropped indexes again and put their statistics back."""
+    if not suspended:
+        return
+    for sql in suspended.sqls:
+        raw.execute(sql)
+    if suspended.stat1:
+        raw.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", suspended.stat1)

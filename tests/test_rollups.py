@@ -6,7 +6,6 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
-import xlsxwriter
 from sqlalchemy import func, insert, select, text, update
 
 from loyalty_desktop import customers as cu
@@ -17,6 +16,7 @@ from loyalty_desktop.importing import ImportOptions, run_import
 from loyalty_desktop.models import Customer, CustomerMonth, MonthTotal, Purchase, SalesDay
 
 from test_analytics import TODAY, make_data
+from test_import_merge import xlsx
 
 c = Customer.__table__
 p = Purchase.__table__
@@ -38,20 +38,6 @@ def counts(db):
     with db.connect() as conn:
         return {t.__tablename__: conn.execute(select(func.count()).select_from(t.__table__)).scalar()
                 for t in (CustomerMonth, MonthTotal, SalesDay)}
-
-
-def xlsx(path, rows):
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("Sheet1")
-    fmt = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
-    for r, row in enumerate(rows):
-        for col, v in enumerate(row):
-            if isinstance(v, datetime):
-                ws.write_datetime(r, col, v, fmt)
-            elif v is not None:
-                ws.write(r, col, v)
-    wb.close()
-    return path
 
 
 def phones(db):
@@ -205,16 +191,22 @@ def test_differences_reports_a_tampered_rollup(db):
 
 
 # -------------------------------------------------------------------------------------------- migration
+def old_customers(n: int, places=None) -> list[dict]:
+    """Customer rows written straight into a database at an older schema (ids 1..n)."""
+    return [{"id": i, "full_name": f"K{i}", "name_folded": f"k{i}", "phone": f"+8491{i:07d}", "phone_type": "mobile",
+             "gender": "unknown", "points": 0, "sms_opt_out": False, "created_at": datetime(2024, 1, 1),
+             "updated_at": datetime(2024, 1, 1),
+             **({"province": places[i % len(places)][0], "region": places[i % len(places)][1]} if places else {})}
+            for i in range(1, n + 1)]
+
+
 def test_upgrade_from_0004_backfills_the_rollups(tmp_path):
     path = tmp_path / "old.db"
     engine = make_engine(str(path))
     upgrade(engine, "0004")
     rnd = random.Random(9)
     with engine.begin() as conn:
-        conn.execute(insert(c), [{"id": i, "full_name": f"K{i}", "name_folded": f"k{i}", "phone": f"+8491{i:07d}",
-                                  "phone_type": "mobile", "gender": "unknown", "points": 0, "sms_opt_out": False,
-                                  "created_at": datetime(2024, 1, 1), "updated_at": datetime(2024, 1, 1)}
-                                 for i in range(1, 41)])
+        conn.execute(insert(c), old_customers(40))
         conn.execute(insert(p), [{"customer_id": rnd.choice([None] + list(range(1, 41))), "source": "pos",
                                   "invoice_code": f"HD{k}", "amount": rnd.randint(1, 99) * 10_000, "discount": 0,
                                   "purchased_at": datetime(2024, 1, 1) + timedelta(hours=rnd.randint(0, 20_000)),
@@ -245,11 +237,7 @@ def test_upgrade_from_0005_copies_province_and_region_into_stats(tmp_path):
     upgrade(engine, "0005")
     places = [("Hà Nội", "north"), ("Đà Nẵng", "central"), (None, None), ("Cần Thơ", "south")]
     with engine.begin() as conn:
-        conn.execute(insert(c), [{"id": i, "full_name": f"K{i}", "name_folded": f"k{i}", "phone": f"+8491{i:07d}",
-                                  "phone_type": "mobile", "gender": "unknown", "points": 0, "sms_opt_out": False,
-                                  "province": places[i % 4][0], "region": places[i % 4][1],
-                                  "created_at": datetime(2024, 1, 1), "updated_at": datetime(2024, 1, 1)}
-                                 for i in range(1, 21)])
+        conn.execute(insert(c), old_customers(20, places))
         conn.execute(text("INSERT INTO customer_stats (customer_id, order_count, total_spent, orders_30d, spent_30d, "
                           "orders_90d, spent_90d, orders_180d, spent_180d, orders_365d, spent_365d) "
                           "SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM customer"))

@@ -344,9 +344,14 @@ def _transpose(rows: list[tuple[int, list[Any]]]) -> list[tuple]:
 
 
 def _finish_email_and_note(rec: dict, norm, row) -> None:
-    """E-mail in lower case; the columns mapped to "note" appended to the note (both customer paths)."""
+    """E-mail in lower case; the columns mapped to "note" appended to the note (row-wise path)."""
     if rec.get("email"):
         rec["email"] = rec["email"].lower()
+    _append_note_columns(rec, norm, row)
+
+
+def _append_note_columns(rec: dict, norm, row) -> None:
+    """The columns mapped to "note" appended to the record's note (both customer paths)."""
     if norm.note_columns:
         extra = norm.note_extra(row)
         if extra:
@@ -622,7 +627,6 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     if has_gender:
         base_columns.append(genders)
     keys = _HEAD_KEYS + ("full_name", "name_folded") + tuple(plain_fields) + (("gender",) if has_gender else ())
-    notes = bool(norm.note_columns)
     out: list[tuple[dict | None, RowProblem | None]] = []
     append = out.append
     for k, ((rowno, row), raw_phone, (res, head), base) in enumerate(zip(rows, raw_phones, phones, zip(*base_columns))):
@@ -630,10 +634,7 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
             append((None, phone_problem(norm, rowno, raw_phone, res)))
             continue
         rec: dict[str, Any] = dict(zip(keys, head + base))
-        if notes:
-            extra = norm.note_extra(row)
-            if extra:
-                rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
+        _append_note_columns(rec, norm, row)
         if has_birth:
             (birth, year_only), err = births[k]
             if err:

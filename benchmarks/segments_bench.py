@@ -145,7 +145,7 @@ def main(argv=None) -> int:
             refs = {k: SegmentRef(id=-1, name=k, frozen=False, rule=parse_rule(v)) for k, v in saved.items()}
 
             def compiled():
-                return compile_parts(node, today, windows_current=current,
+                return compile_parts(node, today, windows_current=current, bought_rollup=runner.bought_rollup(conn),
                                      resolve_segment=(lambda n: refs.get(n)) if refs else runner.segment_resolver(conn))
 
             def count_fn():

@@ -134,6 +134,7 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         _restore_stats_indexes(conn, suspended)
         apply_tiers(conn, None)
         rollups.rebuild_customer_months(conn)  # the dashboard's customer × month rollup, same rule
+        rollups.rebuild_bought(conn)  # the segment engine's last purchase per category / channel
         return
     ids = sorted(set(customer_ids))
     _mark_windows(conn, today, False)

@@ -13,7 +13,8 @@ from loyalty_desktop import rollups, stats
 from loyalty_desktop.analytics import aggregates as A
 from loyalty_desktop.db import make_engine, open_database, upgrade
 from loyalty_desktop.importing import ImportOptions, run_import
-from loyalty_desktop.models import Customer, CustomerMonth, MonthTotal, Purchase, SalesDay
+from loyalty_desktop.models import (Customer, CustomerCategory, CustomerChannel, CustomerMonth, MonthTotal, Purchase,
+                                   SalesDay)
 
 from test_analytics import TODAY, make_data
 from test_import_merge import xlsx
@@ -30,14 +31,15 @@ def assert_exact(db):
     with db.connect() as conn:
         diff = rollups.differences(conn)
         geo = stats.geo_copy_differences(conn)
-    assert diff == {rollups.CM: [], rollups.MONTH: [], rollups.DAY: []}
+    assert diff == {rollups.CM: [], rollups.MONTH: [], rollups.DAY: [],
+                    "rollup_customer_category": [], "rollup_customer_channel": []}
     assert geo == []  # customer_stats.province/region == the customer's
 
 
 def counts(db):
     with db.connect() as conn:
         return {t.__tablename__: conn.execute(select(func.count()).select_from(t.__table__)).scalar()
-                for t in (CustomerMonth, MonthTotal, SalesDay)}
+                for t in (CustomerMonth, MonthTotal, SalesDay, CustomerCategory, CustomerChannel)}
 
 
 def phones(db):
@@ -52,10 +54,11 @@ def national(e164: str) -> str:
 # ----------------------------------------------------------------------------------------- maintenance
 def test_fresh_database_has_the_rollups_and_triggers(db):
     with db.connect() as conn:
-        assert rollups.available(conn)
-        assert set(rollups.TRIGGERS) <= set(conn.execute(
+        assert rollups.available(conn) and rollups.bought_available(conn)
+        assert {*rollups.TRIGGERS, rollups.BOUGHT_TRIGGER_NAME} <= set(conn.execute(
             text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-    assert counts(db) == {"rollup_customer_month": 0, "rollup_month": 0, "rollup_sales_day": 0}
+    assert counts(db) == {"rollup_customer_month": 0, "rollup_month": 0, "rollup_sales_day": 0,
+                          "rollup_customer_category": 0, "rollup_customer_channel": 0}
     assert_exact(db)
 
 
@@ -185,6 +188,15 @@ def test_differences_reports_a_tampered_rollup(db):
     assert len(diff[rollups.MONTH]) == 1 and diff[rollups.DAY] and not diff[rollups.CM]
     key, stored, expected = diff[rollups.MONTH][0]
     assert stored[0] == expected[0] + 1
+    with db.begin() as conn:  # a stale "last bought" day and a missing channel row are found too
+        conn.execute(text("UPDATE rollup_customer_category SET last_day = '2001-01-01' WHERE (customer_id, category) "
+                          "IN (SELECT customer_id, category FROM rollup_customer_category LIMIT 1)"))
+        conn.execute(text("DELETE FROM rollup_customer_channel WHERE (customer_id, channel) IN "
+                          "(SELECT customer_id, channel FROM rollup_customer_channel LIMIT 1)"))
+    with db.connect() as conn:
+        diff = rollups.differences(conn)
+    assert [d[1] for d in diff["rollup_customer_category"]] == [("2001-01-01",)]
+    assert len(diff["rollup_customer_channel"]) == 1 and diff["rollup_customer_channel"][0][1] is None
     with db.begin() as conn:
         rollups.rebuild(conn)
     assert_exact(db)
@@ -342,3 +354,41 @@ def test_sales_day_counter_add_day_equals_add():
         two.add_day(day, rows)
     assert one.cells == two.cells and len(one.cells) > 20
     assert sum(v[0] for v in one.cells.values()) == sum(1 for rows in days.values() for r in rows if not r[-1])
+
+
+def test_upgrade_from_0006_backfills_the_bought_rollups(tmp_path):
+    path = tmp_path / "old6.db"
+    engine = make_engine(str(path))
+    upgrade(engine, "0006")
+    rnd = random.Random(4)
+    with engine.begin() as conn:
+        conn.execute(insert(c), old_customers(30))
+        conn.execute(insert(p), [{"customer_id": rnd.choice([None] + list(range(1, 31))), "source": "pos",
+                                  "invoice_code": f"HD{k}", "amount": 10_000, "discount": 0,
+                                  "purchased_at": datetime(2025, 1, 1) + timedelta(hours=rnd.randint(0, 9_000)),
+                                  "category": rnd.choice([None, "A", "B", ""]), "channel": rnd.choice([None, "X", "Y"]),
+                                  "cancelled": rnd.random() < 0.2} for k in range(400)])
+        conn.execute(text("UPDATE purchase SET cancelled = 1 WHERE customer_id = 7"))  # only cancelled: no rows
+        stats.refresh_stats(conn, None, today=TODAY)  # the 0006 rollups (the new tables do not exist yet)
+    engine.dispose()
+    db = open_database(str(path))
+    try:
+        assert db.schema_revision() >= "0007"
+        n = counts(db)
+        assert n["rollup_customer_category"] > 40 and n["rollup_customer_channel"] > 30
+        assert_exact(db)
+        with db.connect() as conn:
+            assert rollups.bought_available(conn)
+            assert conn.execute(text("SELECT count(*) FROM rollup_customer_category WHERE customer_id = 7")).scalar() == 0
+            last = conn.execute(text("SELECT max(purchased_at) FROM purchase WHERE customer_id = 3 AND category = 'A' "
+                                     "AND NOT cancelled")).scalar()
+            got = conn.execute(text("SELECT last_day FROM rollup_customer_category WHERE customer_id = 3 "
+                                    "AND category = 'A'")).scalar()
+        assert got == (last[:10] if last else None)
+        with db.begin() as conn:  # the trigger removes a deleted customer's rows
+            conn.execute(text("DELETE FROM purchase WHERE customer_id = 3"))
+            conn.execute(text("DELETE FROM customer_stats WHERE customer_id = 3"))
+            conn.execute(text("DELETE FROM customer WHERE id = 3"))
+        assert_exact(db)
+    finally:
+        db.dispose()

@@ -9,13 +9,13 @@ from loyalty_desktop.models.tags import CustomerTag, Tag, TagGroup, TagOperation
 from loyalty_desktop.models.segments import Segment, SegmentMember
 from loyalty_desktop.models.campaigns import Campaign, CampaignRecipient, DeliveryReport
 from loyalty_desktop.models.records import AuditLog, ConsentEvent, ImportRecord, Setting
-from loyalty_desktop.models.rollups import CustomerMonth, MonthTotal, SalesDay
+from loyalty_desktop.models.rollups import CustomerCategory, CustomerChannel, CustomerMonth, MonthTotal, SalesDay
 from sqlmodel import SQLModel
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "AuditLog", "Campaign", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerMonth", "CustomerStats",
+    "AuditLog", "Campaign", "CustomerCategory", "CustomerChannel", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerMonth", "CustomerStats",
     "CustomerTag", "DeliveryReport", "ImportRecord", "MonthTotal", "Purchase", "SalesDay", "Segment",
     "SegmentMember", "Setting", "Tag", "TagGroup", "TagOperation", "metadata",
 ]

@@ -125,6 +125,13 @@ def windows_current(conn: Connection, today: date) -> bool:
         return False
 
 
+def bought_rollup(conn: Connection) -> bool:
+    """Whether this database keeps the "bought X" rollups (``rollups.bought_available``)."""
+    from loyalty_desktop import rollups
+
+    return rollups.bought_available(conn)
+
+
 def segment_resolver(conn: Connection):
     from loyalty_desktop.segments.store import segment_ref
 
@@ -238,15 +245,16 @@ def _replay(conn: Connection, raw, key: tuple, make_stmt: Callable[[], Any]) -> 
 def _prepared_for(conn: Connection, node, today: date) -> tuple[Compiled, tuple | None]:
     """(compiled rule, cache key or None when the rule is compiled afresh each time)."""
     current = windows_current(conn, today)
+    bought = bought_rollup(conn)
     rk = _rule_key(node)
-    key = (conn.dialect.name, rk, today, current) if rk is not None else None
+    key = (conn.dialect.name, rk, today, current, bought) if rk is not None else None
     if key is not None:
         hit = _lru_get(_prepared, key)
         if hit is not KeyError and hit is not None:
             return hit, key
     parsed = parse_rule(node)
     parts = compile_parts(parsed, today, windows_current=current, resolve_segment=segment_resolver(conn),
-                          tag_size=tag_size_counter(conn))
+                          tag_size=tag_size_counter(conn), bought_rollup=bought)
     if key is not None:
         if referenced_segments(parsed):
             _lru_put(_prepared, key, None)

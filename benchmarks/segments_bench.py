@@ -32,7 +32,8 @@ def _dt(d) -> str:
 def cases(today: date, tag_ids: dict[str, int]):
     """(name, kind, rule, raw SQL with ? params, params, saved segments for references)."""
     b26, b46 = years_back(today, 26).isoformat(), years_back(today, 46).isoformat()
-    w90, w180, w60, w365 = (_dt(window_start(today, d)) for d in (90, 180, 60, 365))
+    w60, w365 = (_dt(window_start(today, d)) for d in (60, 365))
+    d180 = (today - timedelta(days=180)).isoformat()  # the "bought X" rollups keep days
     m = today.month
     women = {"all": [{"field": "gender", "op": "eq", "value": "female"},
                      {"field": "age", "op": "between", "value": [26, 45]},
@@ -46,21 +47,24 @@ def cases(today: date, tag_ids: dict[str, int]):
          {"all": [{"field": "tag", "op": "has", "value": "Zalo"},
                   {"any": [{"field": "tag", "op": "has", "value": "Facebook"},
                            {"not": {"field": "tag", "op": "has", "value": "Quan tâm khuyến mãi"}}]}]},
-         # the fastest hand-written form found (docs/segments.md): Zalo EXCEPT (KM AND NOT Facebook), a merge of
-         # sorted index ranges; 1.7-3x faster than customer.id IN (…) AND (id IN (…) OR id NOT IN (…))
-         "SELECT {sel_t} FROM (SELECT customer_id FROM customer_tag WHERE tag_id = ? "
-         "EXCEPT SELECT k.customer_id FROM customer_tag k WHERE k.tag_id = ? AND NOT EXISTS "
-         "(SELECT 1 FROM customer_tag x WHERE x.customer_id = k.customer_id AND x.tag_id = ?) ORDER BY 1)",
-         [zalo, km, fb], {}),
+         # count: the tag combinations (schema 0008); ids: the fastest hand-written form found
+         # (docs/segments.md), Zalo EXCEPT (KM AND NOT Facebook), a merge of sorted index ranges; 1.7-3x
+         # faster than customer.id IN (…) AND (id IN (…) OR id NOT IN (…))
+         ("SELECT sum(customers) FROM tag_mask_count WHERE mask & (1 << ?) != 0 "
+          "AND (mask & (1 << ?) != 0 OR mask & (1 << ?) = 0)",
+          "SELECT customer_id FROM (SELECT customer_id FROM customer_tag WHERE tag_id = ? "
+          "EXCEPT SELECT k.customer_id FROM customer_tag k WHERE k.tag_id = ? AND NOT EXISTS "
+          "(SELECT 1 FROM customer_tag x WHERE x.customer_id = k.customer_id AND x.tag_id = ?) ORDER BY 1)"),
+         ([zalo, fb, km], [zalo, km, fb]), {}),
         ("spent > 5.000.000 ₫ in the last 90 days", "simple",
          {"field": "total_spent", "op": "gt", "value": 5_000_000, "window": {"days": 90}},
          "SELECT {sel_s} FROM customer_stats WHERE spent_90d > 5000000", [], {}),
         ("bought Mỹ phẩm, not in the last 180 days", "complex",
          {"all": [{"field": "category", "op": "bought", "value": ["Mỹ phẩm"]},
                   {"field": "category", "op": "not_bought", "value": ["Mỹ phẩm"], "window": {"days": 180}}]},
-         "SELECT {sel} FROM customer WHERE id IN (SELECT customer_id FROM purchase WHERE category = 'Mỹ phẩm' "
-         "AND cancelled = 0) AND id NOT IN (SELECT customer_id FROM purchase WHERE category = 'Mỹ phẩm' "
-         "AND cancelled = 0 AND customer_id IS NOT NULL AND purchased_at >= ?)", [w180], {}),
+         # the best hand-written form on this schema (0007): one range of the last-purchase rollup
+         "SELECT {sel_r} FROM rollup_customer_category WHERE category = 'Mỹ phẩm' AND last_day < ?",
+         [d180], {}),
         ("RFM champions (R ≥ 4, F ≥ 4, M ≥ 4)", "simple",
          {"all": [{"field": "rfm_r", "op": "gte", "value": 4}, {"field": "rfm_f", "op": "gte", "value": 4},
                   {"field": "rfm_m", "op": "gte", "value": 4}]},
@@ -97,9 +101,9 @@ def cases(today: date, tag_ids: dict[str, int]):
         ("bought on Shopee or Lazada in the last 30 days, Vàng/Kim cương tier", "complex",
          {"all": [{"field": "channel", "op": "bought", "value": ["Shopee", "Lazada"], "window": {"days": 30}},
                   {"field": "tier", "op": "in", "value": ["Vàng", "Kim cương"]}]},
-         "SELECT {sel} FROM customer WHERE tier IN ('Vàng', 'Kim cương') AND id IN (SELECT customer_id FROM purchase "
-         "WHERE channel IN ('Shopee', 'Lazada') AND cancelled = 0 AND purchased_at >= ?)",
-         [_dt(window_start(today, 30))], {}),
+         "SELECT {sel} FROM customer WHERE tier IN ('Vàng', 'Kim cương') AND id IN (SELECT customer_id "
+         "FROM rollup_customer_channel WHERE channel IN ('Shopee', 'Lazada') AND last_day >= ?)",
+         [(today - timedelta(days=30)).isoformat()], {}),
     ]
 
 
@@ -146,6 +150,7 @@ def main(argv=None) -> int:
 
             def compiled():
                 return compile_parts(node, today, windows_current=current, bought_rollup=runner.bought_rollup(conn),
+                                     tag_masks=runner.tag_masks_usable(conn),
                                      resolve_segment=(lambda n: refs.get(n)) if refs else runner.segment_resolver(conn))
 
             def count_fn():
@@ -158,8 +163,12 @@ def main(argv=None) -> int:
             if not refs:  # the real entry points (resolve saved segments from the database)
                 count_fn = lambda: runner.count(conn, node, today=today)  # noqa: E731
                 ids_fn = lambda: runner.ids(conn, node, today=today)  # noqa: E731
-            raw_count_sql = sql.format(sel="count(*)", sel_s="count(*)", sel_t="count(*)")
-            raw_ids_sql = sql.format(sel="id", sel_s="customer_id", sel_t="customer_id")
+            if isinstance(sql, tuple):  # (count SQL, ids SQL) with their own parameters
+                (raw_count_sql, raw_ids_sql), (count_params, ids_params) = sql, params
+            else:
+                raw_count_sql = sql.format(sel="count(*)", sel_s="count(*)", sel_r="count(*)")
+                raw_ids_sql = sql.format(sel="id", sel_s="customer_id", sel_r="customer_id")
+                count_params = ids_params = params
             if args.plan:
                 stmt = compiled().count_select().compile(conn, compile_kwargs={"literal_binds": True})
                 print(f"## {name}\n{stmt}\n")
@@ -167,13 +176,13 @@ def main(argv=None) -> int:
                     print("   ", row[3])
                 print()
             def raw_count_fn():
-                return raw.execute(raw_count_sql, params).fetchone()[0]
+                return raw.execute(raw_count_sql, count_params).fetchone()[0]
 
             t_count, n = median_time(count_fn, args.runs)
             t_ids, ids = median_time(ids_fn, args.runs)
             t_raw, n_raw = median_time(raw_count_fn, args.runs)
             def raw_ids_fn():
-                return sorted(r[0] for r in raw.execute(raw_ids_sql, params))
+                return sorted(r[0] for r in raw.execute(raw_ids_sql, ids_params))
 
             t_raw_ids, raw_ids = median_time(raw_ids_fn, args.runs)
             same = n == n_raw == len(ids) and ids == raw_ids

@@ -858,6 +858,9 @@ def _load(raw, conn, n_customers, n_purchases, seed, today, report, check, phase
         check()
     for _name, _tbl, sql_text in triggers:
         raw.execute(sql_text)
+    from loyalty_desktop import tag_masks
+
+    tag_masks.rebuild(conn)  # the tag combinations (their triggers were dropped with the others)
     phases["indexes"] = _time.perf_counter() - t
     result = DemoResult(customers=n_customers, purchases=written, customer_tags=0, tags=len(TAGS), seconds=0.0)
     result.later_indexes = [i for i in indexes if i[1] == "customer_stats"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select, text, update
 
 from loyalty_desktop import customers as cu
-from loyalty_desktop import rollups, stats
+from loyalty_desktop import rollups, stats, tag_masks
 from loyalty_desktop.analytics import aggregates as A
 from loyalty_desktop.db import make_engine, open_database, upgrade
 from loyalty_desktop.importing import ImportOptions, run_import
@@ -31,6 +31,8 @@ def assert_exact(db):
     with db.connect() as conn:
         diff = rollups.differences(conn)
         geo = stats.geo_copy_differences(conn)
+        masks = tag_masks.differences(conn)
+    assert masks == {tag_masks.MASKS: [], tag_masks.COUNTS: []}  # the tag combinations, too
     assert diff == {rollups.CM: [], rollups.MONTH: [], rollups.DAY: [],
                     "rollup_customer_category": [], "rollup_customer_channel": []}
     assert geo == []  # customer_stats.province/region == the customer's

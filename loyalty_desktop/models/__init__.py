@@ -5,7 +5,7 @@ phones are E.164 strings (``+84912345678``), unique per customer.
 """
 
 from loyalty_desktop.models.customers import Customer, CustomerStats, Purchase
-from loyalty_desktop.models.tags import CustomerTag, Tag, TagGroup, TagOperation
+from loyalty_desktop.models.tags import CustomerTag, CustomerTagMask, Tag, TagGroup, TagMaskCount, TagOperation
 from loyalty_desktop.models.segments import Segment, SegmentMember
 from loyalty_desktop.models.campaigns import Campaign, CampaignRecipient, DeliveryReport
 from loyalty_desktop.models.records import AuditLog, ConsentEvent, ImportRecord, Setting
@@ -16,6 +16,6 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AuditLog", "Campaign", "CustomerCategory", "CustomerChannel", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerMonth", "CustomerStats",
-    "CustomerTag", "DeliveryReport", "ImportRecord", "MonthTotal", "Purchase", "SalesDay", "Segment",
-    "SegmentMember", "Setting", "Tag", "TagGroup", "TagOperation", "metadata",
+    "CustomerTag", "CustomerTagMask", "DeliveryReport", "ImportRecord", "MonthTotal", "Purchase", "SalesDay", "Segment",
+    "SegmentMember", "Setting", "Tag", "TagGroup", "TagMaskCount", "TagOperation", "metadata",
 ]

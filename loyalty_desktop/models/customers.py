@@ -22,6 +22,8 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_birth_md", "birth_md"),
         Index("ix_customer_name_sort", "name_folded", "id"),
         Index("ix_customer_created", "created_at"),
+        # "joined in the last N days" + "name contains …" reads this index alone (no row lookups)
+        Index("ix_customer_created_name", "created_at", "name_folded"),
         Index("ix_customer_points", "points"),
         Index("ix_customer_tier", "tier"),
         Index("ix_customer_code", "code"),

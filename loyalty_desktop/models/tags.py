@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
@@ -51,3 +51,23 @@ class TagOperation(SQLModel, table=True):
     count: int = Field(default=0)
     undone: bool = Field(default=False)
     created_at: NaiveDatetime = Field(default_factory=_now)
+
+
+class CustomerTagMask(SQLModel, table=True):
+    """A customer's tags with ids 1..62 as one bit mask (bit = tag id); no row when none. Derived data,
+    kept by SQLite triggers on ``customer_tag`` (``loyalty_desktop.tag_masks``)."""
+
+    __tablename__ = "customer_tag_mask"
+    # No foreign key: rows go with the customer's customer_tag rows (their delete trigger), and a key
+    # lookup per tag row written would cost more than the trigger itself.
+    customer_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    mask: int = Field(sa_type=BigInteger)
+
+
+class TagMaskCount(SQLModel, table=True):
+    """Customers per tag combination (non-zero ``customer_tag_mask.mask``): a pure-tag rule is counted
+    over these few hundred rows. Kept by triggers on ``customer_tag_mask``."""
+
+    __tablename__ = "tag_mask_count"
+    mask: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    customers: int = Field(default=0)

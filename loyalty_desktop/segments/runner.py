@@ -132,6 +132,13 @@ def bought_rollup(conn: Connection) -> bool:
     return rollups.bought_available(conn)
 
 
+def tag_masks_usable(conn: Connection) -> bool:
+    """Whether pure-tag rules can be counted from the tag combinations (``tag_masks.usable``)."""
+    from loyalty_desktop import tag_masks
+
+    return tag_masks.usable(conn)
+
+
 def segment_resolver(conn: Connection):
     from loyalty_desktop.segments.store import segment_ref
 
@@ -245,16 +252,16 @@ def _replay(conn: Connection, raw, key: tuple, make_stmt: Callable[[], Any]) -> 
 def _prepared_for(conn: Connection, node, today: date) -> tuple[Compiled, tuple | None]:
     """(compiled rule, cache key or None when the rule is compiled afresh each time)."""
     current = windows_current(conn, today)
-    bought = bought_rollup(conn)
+    bought, masks = bought_rollup(conn), tag_masks_usable(conn)
     rk = _rule_key(node)
-    key = (conn.dialect.name, rk, today, current, bought) if rk is not None else None
+    key = (conn.dialect.name, rk, today, current, bought, masks) if rk is not None else None
     if key is not None:
         hit = _lru_get(_prepared, key)
         if hit is not KeyError and hit is not None:
             return hit, key
     parsed = parse_rule(node)
     parts = compile_parts(parsed, today, windows_current=current, resolve_segment=segment_resolver(conn),
-                          tag_size=tag_size_counter(conn), bought_rollup=bought)
+                          tag_size=tag_size_counter(conn), bought_rollup=bought, tag_masks=masks)
     if key is not None:
         if referenced_segments(parsed):
             _lru_put(_prepared, key, None)

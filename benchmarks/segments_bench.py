@@ -150,7 +150,7 @@ def main(argv=None) -> int:
 
             def compiled():
                 return compile_parts(node, today, windows_current=current, bought_rollup=runner.bought_rollup(conn),
-                                     tag_masks=runner.tag_masks_usable(conn),
+                                     tag_masks=runner.tag_masks_kept(conn),
                                      resolve_segment=(lambda n: refs.get(n)) if refs else runner.segment_resolver(conn))
 
             def count_fn():

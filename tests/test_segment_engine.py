@@ -43,7 +43,8 @@ def bought_path(request, monkeypatch):
     """Run "bought category/channel X" conditions from the last-purchase rollups (the default on SQLite)
     and, again, from the purchases (databases without them)."""
     if request.param == "purchases":
-        monkeypatch.setattr(runner, "bought_rollup", lambda conn: False)
+        features = runner._schema_features
+        monkeypatch.setattr(runner, "_schema_features", lambda conn: (False, features(conn)[1]))
     runner.clear_cache()
     yield request.param
     runner.clear_cache()
@@ -54,7 +55,8 @@ def tag_count_path(request, monkeypatch):
     """Count pure-tag rules from the tag combinations (the default on SQLite) and, again, from
     customer_tag (shops with tag ids above tag_masks.MAX_TAG_ID, other databases)."""
     if request.param == "customer_tag":
-        monkeypatch.setattr(runner, "tag_masks_usable", lambda conn: False)
+        features = runner._schema_features
+        monkeypatch.setattr(runner, "_schema_features", lambda conn: (features(conn)[0], False))
     runner.clear_cache()
     yield request.param
     runner.clear_cache()

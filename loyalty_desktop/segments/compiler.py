@@ -64,6 +64,7 @@ from loyalty_desktop.models import (
 )
 from loyalty_desktop.segments.rules import All, AnyOf, Condition, Node, Not, parse_rule
 from loyalty_desktop.stats import WINDOWS
+from loyalty_desktop.tag_masks import MAX_TAG_ID
 
 c = Customer.__table__
 s = CustomerStats.__table__
@@ -710,13 +711,13 @@ def _mask_pred(node: Node, mask) -> ColumnElement:
     return not_(expr) if node.op == "has_none" else expr
 
 
-def _mask_count(node: Node) -> Select:
+def _mask_count(node: Node) -> ColumnElement:
     tm = TagMaskCount.__table__
     matched = select(func.coalesce(func.sum(tm.c.customers), 0)).where(_mask_pred(node, tm.c.mask)).scalar_subquery()
     masked = select(func.coalesce(func.sum(tm.c.customers), 0)).scalar_subquery()
     untagged = select(func.count()).select_from(c).scalar_subquery() - masked
     zero = literal(0, BigInteger)
-    return select(matched + case((_mask_pred(node, zero), untagged), else_=0))
+    return matched + case((_mask_pred(node, zero), untagged), else_=0)
 
 
 @dataclass
@@ -877,7 +878,11 @@ def compile_parts(node, today: date | None = None, *, windows_current: bool = Fa
     compiled = _compile_forms(node, today, windows_current=windows_current, resolve_segment=resolve_segment,
                               tag_size=tag_size, tag_set_algebra=tag_set_algebra, bought_rollup=bought_rollup)
     if tag_masks and is_pure_tag(node):
-        compiled.count_stmt = _mask_count(node)
+        # from the masks when every tag has a bit (decided inside the SQL, so a new tag is seen at once);
+        # otherwise the form's own count (SQLite runs only the CASE branch taken)
+        every_tag_has_a_bit = func.coalesce(select(func.max(t.c.id)).scalar_subquery(), 0) <= MAX_TAG_ID
+        compiled.count_stmt = select(case((every_tag_has_a_bit, _mask_count(node)),
+                                          else_=compiled.count_select().scalar_subquery()))
     return compiled
 
 

@@ -125,18 +125,35 @@ def windows_current(conn: Connection, today: date) -> bool:
         return False
 
 
+def _schema_features(conn: Connection) -> tuple[bool, bool]:
+    """(the "bought X" rollups are kept, the tag combinations are kept) for this database. Asked before
+    every count, so the answer is kept on the pooled connection while the schema is unchanged
+    (``PRAGMA schema_version``, ~4 µs, against ~120 µs for the two sqlite_master lookups)."""
+    raw = _raw_sqlite(conn)
+    if raw is None:
+        return False, False  # both are SQLite-only
+    from loyalty_desktop import rollups, tag_masks
+
+    version = raw.execute("PRAGMA schema_version").fetchone()[0]
+    info = conn.connection.info
+    hit = info.get("segment_schema_features")
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    features = (rollups.bought_available(conn), tag_masks.available(conn))
+    info["segment_schema_features"] = (version, features)
+    return features
+
+
 def bought_rollup(conn: Connection) -> bool:
     """Whether this database keeps the "bought X" rollups (``rollups.bought_available``)."""
-    from loyalty_desktop import rollups
-
-    return rollups.bought_available(conn)
+    return _schema_features(conn)[0]
 
 
-def tag_masks_usable(conn: Connection) -> bool:
-    """Whether pure-tag rules can be counted from the tag combinations (``tag_masks.usable``)."""
-    from loyalty_desktop import tag_masks
+def tag_masks_kept(conn: Connection) -> bool:
+    """Whether this database keeps the tag combinations (``tag_masks.available``); the compiled count
+    itself checks that every tag has a bit."""
+    return _schema_features(conn)[1]
 
-    return tag_masks.usable(conn)
 
 
 def segment_resolver(conn: Connection):
@@ -252,7 +269,7 @@ def _replay(conn: Connection, raw, key: tuple, make_stmt: Callable[[], Any]) -> 
 def _prepared_for(conn: Connection, node, today: date) -> tuple[Compiled, tuple | None]:
     """(compiled rule, cache key or None when the rule is compiled afresh each time)."""
     current = windows_current(conn, today)
-    bought, masks = bought_rollup(conn), tag_masks_usable(conn)
+    bought, masks = _schema_features(conn)
     rk = _rule_key(node)
     key = (conn.dialect.name, rk, today, current, bought, masks) if rk is not None else None
     if key is not None:

@@ -214,6 +214,16 @@ def old_customers(n: int, places=None) -> list[dict]:
             for i in range(1, n + 1)]
 
 
+def old_purchases(rnd, n: int, n_customers: int, start: datetime, hours: int, categories, channels,
+                  cancelled: float) -> list[dict]:
+    """Purchase rows written straight into a database at an older schema (walk-ins included)."""
+    return [{"customer_id": rnd.choice([None] + list(range(1, n_customers + 1))), "source": "pos",
+             "invoice_code": f"HD{k}", "amount": rnd.randint(1, 99) * 10_000, "discount": 0,
+             "purchased_at": start + timedelta(hours=rnd.randint(0, hours)),
+             "category": rnd.choice(categories), "channel": rnd.choice(channels),
+             "cancelled": rnd.random() < cancelled} for k in range(n)]
+
+
 def test_upgrade_from_0004_backfills_the_rollups(tmp_path):
     path = tmp_path / "old.db"
     engine = make_engine(str(path))
@@ -221,11 +231,8 @@ def test_upgrade_from_0004_backfills_the_rollups(tmp_path):
     rnd = random.Random(9)
     with engine.begin() as conn:
         conn.execute(insert(c), old_customers(40))
-        conn.execute(insert(p), [{"customer_id": rnd.choice([None] + list(range(1, 41))), "source": "pos",
-                                  "invoice_code": f"HD{k}", "amount": rnd.randint(1, 99) * 10_000, "discount": 0,
-                                  "purchased_at": datetime(2024, 1, 1) + timedelta(hours=rnd.randint(0, 20_000)),
-                                  "category": rnd.choice([None, "A", "B"]), "channel": rnd.choice([None, "X"]),
-                                  "cancelled": rnd.random() < 0.1} for k in range(600)])
+        conn.execute(insert(p), old_purchases(rnd, 600, 40, datetime(2024, 1, 1), 20_000, [None, "A", "B"],
+                                              [None, "X"], cancelled=0.1))
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     engine.dispose()
     db = open_database(str(path))
@@ -365,11 +372,8 @@ def test_upgrade_from_0006_backfills_the_bought_rollups(tmp_path):
     rnd = random.Random(4)
     with engine.begin() as conn:
         conn.execute(insert(c), old_customers(30))
-        conn.execute(insert(p), [{"customer_id": rnd.choice([None] + list(range(1, 31))), "source": "pos",
-                                  "invoice_code": f"HD{k}", "amount": 10_000, "discount": 0,
-                                  "purchased_at": datetime(2025, 1, 1) + timedelta(hours=rnd.randint(0, 9_000)),
-                                  "category": rnd.choice([None, "A", "B", ""]), "channel": rnd.choice([None, "X", "Y"]),
-                                  "cancelled": rnd.random() < 0.2} for k in range(400)])
+        conn.execute(insert(p), old_purchases(rnd, 400, 30, datetime(2025, 1, 1), 9_000, [None, "A", "B", ""],
+                                              [None, "X", "Y"], cancelled=0.2))
         conn.execute(text("UPDATE purchase SET cancelled = 1 WHERE customer_id = 7"))  # only cancelled: no rows
         stats.refresh_stats(conn, None, today=TODAY)  # the 0006 rollups (the new tables do not exist yet)
     engine.dispose()

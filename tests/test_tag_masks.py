@@ -176,3 +176,29 @@ def test_differences_reports_tampered_masks_and_rebuild_mends_them(db):
         tag_masks.rebuild(conn)
         assert_exact(conn)
         assert tag_masks.available(conn)
+
+
+def test_a_bulk_import_suspends_the_triggers_and_recomputes_the_touched_customers(db, tmp_path, monkeypatch):
+    """Above SUSPEND_MIN_ROWS new links the importer writes customer_tag without the per-row triggers and
+    recomputes the touched customers' masks afterwards: same result as the triggers, triggers back."""
+    from loyalty_desktop.importing import engine
+
+    make_data(db, n_customers=40, n_purchases=50, seed=4)
+    with db.begin() as conn:
+        tg.create_tag(conn, "VIP")
+        tg.apply_tag(conn, "VIP", ids=list(conn.execute(select(c.c.id).limit(15)).scalars()))
+        phones = list(conn.execute(select(c.c.phone).order_by(c.c.id).limit(20)).scalars())
+    monkeypatch.setattr(engine, "SUSPEND_MIN_ROWS", 1)
+    rows = [["Điện thoại", "Tên khách hàng", "Nhóm khách hàng"]]
+    rows += [["0" + p[3:], f"K{k}", "Zalo|VIP" if k % 2 else "Facebook"] for k, p in enumerate(phones)]
+    rows += [[f"0987{k:06d}", f"Mới {k}", "Zalo, Mới"] for k in range(30)]
+    report = run_import(db, xlsx(tmp_path / "c.xlsx", rows), "customers", ImportOptions(update_existing=True))
+    assert report.rejected == 0 and report.created == 30
+    with db.connect() as conn:
+        assert tag_masks.available(conn)  # the triggers are back
+        assert conn.execute(select(func.count()).select_from(ct)).scalar() > 80
+        assert_exact(conn)
+        assert_counts(conn)
+    with db.begin() as conn:  # and working
+        tg.remove_tag(conn, "Zalo", ids=list(conn.execute(select(c.c.id).limit(25)).scalars()))
+        assert_exact(conn)

@@ -14,6 +14,7 @@ triggers likewise (``_insert_customers``). Other databases take the plain Core p
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import operator
@@ -629,10 +630,21 @@ def _add_tags(conn, customer_tags: dict[int, list[str]], new_ids: set[int] | Non
             for tid in sorted(new):
                 links.append((cid, tid, now_value))
     suspended = _suspend_indexes(raw, "customer_tag", len(links))
-    for batch in _chunks(links, WRITE_BATCH):
-        _insert_rows(conn, raw, ct, ("customer_id", "tag_id", "created_at"), batch)
+    with _tag_masks_suspended(conn, raw, len(links), touched):
+        for batch in _chunks(links, WRITE_BATCH):
+            _insert_rows(conn, raw, ct, ("customer_id", "tag_id", "created_at"), batch)
     _restore_indexes(raw, suspended)
     return touched
+
+
+def _tag_masks_suspended(conn, raw, new_rows: int, touched: set[int]):
+    """Many links: the tag combinations' per-row triggers off while they are written, the touched
+    customers' masks recomputed set-based afterwards (``tag_masks.suspended``)."""
+    from loyalty_desktop import tag_masks
+
+    if raw is None or new_rows < SUSPEND_MIN_ROWS:
+        return contextlib.nullcontext()
+    return tag_masks.suspended(conn, lambda: touched)
 
 
 _CUSTOMER_INSERT = ("code", "full_name", "name_folded", "phone", "phone_raw", "phone_alt", "phone_type", "gender",

@@ -680,15 +680,15 @@ SMALL_TAG_SET = 50_000  # customers; below this a top-level "has tag X" drives t
 # predicate over a mask (bit = tag id), summed over ``tag_mask_count``; customers with no tagged bit
 # (mask 0, no row) count when the rule holds for 0. Tag names are resolved inside the SQL, as elsewhere.
 
-def _bits(tag_ids_select) -> ColumnElement:
+def _bits(which_tags) -> ColumnElement:
+    """The mask bits of the tags matching ``which_tags`` (a predicate over ``tag``); 0 when none."""
     one = literal(1, BigInteger)
     return func.coalesce(
-        select(func.sum(one.op("<<", return_type=BigInteger)(t.c.id))).where(t.c.id.in_(tag_ids_select))
-        .scalar_subquery(), 0)
+        select(func.sum(one.op("<<", return_type=BigInteger)(t.c.id))).where(which_tags).scalar_subquery(), 0)
 
 
-def _has_bits(mask, tag_ids_select) -> ColumnElement:
-    return mask.op("&", return_type=BigInteger)(_bits(tag_ids_select)) != 0
+def _has_bits(mask, which_tags) -> ColumnElement:
+    return mask.op("&", return_type=BigInteger)(_bits(which_tags)) != 0
 
 
 def _mask_pred(node: Node, mask) -> ColumnElement:
@@ -703,21 +703,33 @@ def _mask_pred(node: Node, mask) -> ColumnElement:
     names = [node.value] if node.op == "has" else list(node.value)
     if node.field == "tag":
         if node.op == "has_all":
-            return and_(*[_has_bits(mask, _tag_ids([n])) for n in dict.fromkeys(names)])
-        expr = _has_bits(mask, _tag_ids(names))
+            return and_(*[_has_bits(mask, t.c.name_folded == fold(n)) for n in dict.fromkeys(names)])
+        expr = _has_bits(mask, t.c.name_folded.in_(sorted({fold(n) for n in names})))
     else:
         groups = select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names})))
-        expr = _has_bits(mask, select(t.c.id).where(t.c.group_id.in_(groups)))
+        expr = _has_bits(mask, t.c.group_id.in_(groups))
     return not_(expr) if node.op == "has_none" else expr
 
 
 def _mask_count(node: Node) -> ColumnElement:
     tm = TagMaskCount.__table__
     matched = select(func.coalesce(func.sum(tm.c.customers), 0)).where(_mask_pred(node, tm.c.mask)).scalar_subquery()
+    if not _holds_without_tags(node):
+        return matched
     masked = select(func.coalesce(func.sum(tm.c.customers), 0)).scalar_subquery()
-    untagged = select(func.count()).select_from(c).scalar_subquery() - masked
-    zero = literal(0, BigInteger)
-    return matched + case((_mask_pred(node, zero), untagged), else_=0)
+    return matched + select(func.count()).select_from(c).scalar_subquery() - masked
+
+
+def _holds_without_tags(node: Node) -> bool:
+    """The rule's value for a customer with no tag at all (mask 0): every "has …" is false, "has none of"
+    true, whatever the names resolve to."""
+    if isinstance(node, All):
+        return all(_holds_without_tags(n) for n in node.all)
+    if isinstance(node, AnyOf):
+        return any(_holds_without_tags(n) for n in node.any)
+    if isinstance(node, Not):
+        return not _holds_without_tags(node.not_)
+    return node.op == "has_none"
 
 
 @dataclass

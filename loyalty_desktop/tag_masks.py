@@ -140,14 +140,20 @@ CHUNK = 500
 def suspended(conn: Connection, customer_ids: Callable[[], Iterable[int]]):
     """For a bulk writer of ``customer_tag`` (inside a transaction): the per-row triggers are dropped
     while it writes; afterwards they come back and the customers ``customer_ids()`` names (those it
-    wrote for) are recomputed set-based. 300k tag rows: ~0.9 s of triggers → ~0.2 s."""
+    wrote for) are recomputed set-based — or, when they are many, everyone (one pass over customer_tag:
+    117k customers in a 200k-customer import, 0.3 s against 1.3 s customer by customer)."""
     if not available(conn):
         yield
         return
     uninstall(conn)
     try:
         yield
-        refresh_customers(conn, customer_ids())
+        ids = list(customer_ids())
+        masked = conn.execute(text(f"SELECT count(*) FROM {MASKS}")).scalar() or 0
+        if len(ids) * 4 >= masked:
+            rebuild(conn)
+        else:
+            refresh_customers(conn, ids)
     finally:
         install(conn)
 

@@ -202,3 +202,13 @@ def test_a_bulk_import_suspends_the_triggers_and_recomputes_the_touched_customer
     with db.begin() as conn:  # and working
         tg.remove_tag(conn, "Zalo", ids=list(conn.execute(select(c.c.id).limit(25)).scalars()))
         assert_exact(conn)
+    # a small import into many tagged customers: only the touched customers are recomputed
+    rows = [["Điện thoại", "Tên khách hàng", "Nhóm khách hàng"], ["0" + phones[3][3:], "K3", "Mới|Khách sỉ"],
+            ["0912000111", "Mới nữa", "VIP"]]
+    report = run_import(db, xlsx(tmp_path / "c2.xlsx", rows), "customers", ImportOptions(update_existing=True))
+    assert report.rejected == 0 and report.created == 1
+    with db.connect() as conn:
+        assert conn.execute(text(f"SELECT count(*) FROM {tag_masks.MASKS}")).scalar() > 8  # refresh, not rebuild
+        assert tag_masks.available(conn)
+        assert_exact(conn)
+        assert_counts(conn)

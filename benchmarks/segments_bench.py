@@ -113,13 +113,19 @@ CPU: dict[int, float] = {}  # id(fn) -> median CPU seconds (process time: less d
 
 
 def median_time(fn, runs: int):
+    """Median per-call time of ``runs`` runs. A query faster than ~10 ms is called in batches (each run =
+    the mean of a batch lasting ≥ 10 ms, like ``timeit``'s autorange): single sub-millisecond timings are
+    mostly clock and scheduler noise."""
+    start = time.perf_counter()
     fn()  # warm
+    batch = max(1, min(1000, int(0.01 / max(time.perf_counter() - start, 1e-6))))
     times, cpu, result = [], [], None
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        for _ in range(batch):
+            result = fn()
+        times.append((time.perf_counter() - start) / batch)
+        cpu.append((time.process_time() - start_cpu) / batch)
     CPU[id(fn)] = statistics.median(cpu)
     return statistics.median(times), result
 

@@ -143,6 +143,7 @@ def _open(b: Bench) -> None:
 
 @phase("scroll")
 def _scroll(b: Bench) -> None:
+    b.window.navigate("customers")  # a phase before may have left another page shown
     page = b.page
     bar = page.table.verticalScrollBar()
     steps = 40
@@ -160,6 +161,7 @@ def _scroll(b: Bench) -> None:
 
 @phase("sort")
 def _sort(b: Bench) -> None:
+    b.window.navigate("customers")  # a phase before may have left another page shown
     from PySide6.QtCore import Qt
 
     page = b.page
@@ -176,6 +178,7 @@ def _sort(b: Bench) -> None:
 
 @phase("search")
 def _search(b: Bench) -> None:
+    b.window.navigate("customers")  # a phase before may have left another page shown
     from PySide6.QtTest import QTest
 
     page = b.page
@@ -195,6 +198,7 @@ def _search(b: Bench) -> None:
 
 @phase("bulk_tag")
 def _bulk_tag(b: Bench) -> None:
+    b.window.navigate("customers")  # a phase before may have left another page shown
     page = b.page
     page.set_rule(BULK_RULE, "benchmark")
     b.wait_rows()

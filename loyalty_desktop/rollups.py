@@ -161,7 +161,12 @@ _DAY_SELECT = (
 )
 
 _IDS = "customer_id IN :ids"
-# The same for everyone, shaped so that the covering (category|channel, cancelled, customer_id,
+# A customer's last counted purchase day per category (channel); day grain (windows start at midnight).
+_BOUGHT_SELECT = (
+    "SELECT customer_id, {col}, substr(max(purchased_at), 1, 10) FROM purchase "
+    "WHERE {where} AND {col} IS NOT NULL AND cancelled = 0 GROUP BY customer_id, {col}"
+)
+# The same for everyone (a full rebuild), shaped so that the covering (category|channel, cancelled, customer_id,
 # purchased_at) index yields the groups in order with or without planner statistics (a fresh import has
 # none): ``NOT cancelled`` is a filter (``cancelled = 0`` made SQLite sort the groups) and ``+customer_id``
 # keeps the (customer_id, …) index, which needs a row lookup per purchase, out. Rows are then written in
@@ -170,11 +175,6 @@ _BOUGHT_BULK = (
     "INSERT INTO {table} (customer_id, {col}, last_day) SELECT customer_id, {col}, substr(max(purchased_at), 1, 10) "
     "FROM purchase WHERE +customer_id IS NOT NULL AND {col} IS NOT NULL AND NOT cancelled "
     "GROUP BY {col}, cancelled, customer_id ORDER BY customer_id, {col}"
-)
-# A customer's last counted purchase day per category (channel); day grain (windows start at midnight).
-_BOUGHT_SELECT = (
-    "SELECT customer_id, {col}, substr(max(purchased_at), 1, 10) FROM purchase "
-    "WHERE {where} AND {col} IS NOT NULL AND cancelled = 0 GROUP BY customer_id, {col}"
 )
 
 

@@ -116,6 +116,16 @@ def current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def sqlite_has(conn: Connection, *names: str, kind: str | None = None) -> bool:
+    """True on SQLite when every named schema object exists (``kind``: only among tables, indexes or
+    triggers). False on other databases: the triggers and derived tables this asks about are SQLite's."""
+    if conn.dialect.name != "sqlite":
+        return False
+    marks = ", ".join("?" * len(names))
+    sql = f"SELECT count(*) FROM sqlite_master WHERE name IN ({marks})" + (" AND type = ?" if kind else "")
+    return conn.exec_driver_sql(sql, (*names, kind) if kind else names).scalar() == len(set(names))
+
+
 @dataclass
 class Database:
     """An open, migrated database."""

@@ -44,6 +44,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from loyalty_desktop import sqlite_bulk
+from loyalty_desktop.db import sqlite_has
 
 CHUNK = 500
 BULK_CACHE_MIB = 512
@@ -196,13 +197,7 @@ _BOUGHT_REFRESH = [
 # ------------------------------------------------------------------------------------------- public
 def available(conn: Connection) -> bool:
     """True when the rollups exist and are maintained (SQLite at schema 0005 or later)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    found = conn.execute(
-        text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
-             "('rollup_purchase_ai', 'rollup_purchase_ad', 'rollup_purchase_au', 'rollup_customer_bd')")
-    ).scalar()
-    return found == len(TRIGGERS)
+    return sqlite_has(conn, *TRIGGERS, kind="trigger")
 
 
 def install(conn: Connection) -> None:
@@ -224,28 +219,15 @@ def uninstall(conn: Connection) -> None:
 
 def bought_available(conn: Connection) -> bool:
     """True when the "bought X" rollups exist and are maintained (SQLite at schema 0007 or later)."""
-    if conn.dialect.name != "sqlite":
-        return False
-    names = [t for t, _c in BOUGHT.values()] + [BOUGHT_TRIGGER_NAME]
-    found = conn.exec_driver_sql(
-        f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", tuple(names)).scalar()
-    return found == len(names)
+    return _has_bought_tables(conn) and sqlite_has(conn, BOUGHT_TRIGGER_NAME, kind="trigger")
 
 
 def _has_bought_tables(conn: Connection) -> bool:
-    if conn.dialect.name != "sqlite":
-        return False
-    names = tuple(t for t, _c in BOUGHT.values())
-    return conn.exec_driver_sql(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", names).scalar() == len(names)
+    return sqlite_has(conn, *(table for table, _col in BOUGHT.values()), kind="table")
 
 
 def _has_tables(conn: Connection) -> bool:
-    if conn.dialect.name != "sqlite":
-        return False
-    return conn.execute(
-        text(f"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('{CM}', '{MONTH}', '{DAY}')")
-    ).scalar() == len(TABLES)
+    return sqlite_has(conn, *TABLES, kind="table")
 
 
 def refresh_customers(conn: Connection, customer_ids: Iterable[int]) -> None:
@@ -304,15 +286,12 @@ def rebuild_bought(conn: Connection) -> None:
     channel rows)."""
     if not _has_bought_tables(conn):
         return
-    raw = conn.connection.driver_connection
-    in_transaction = getattr(raw, "in_transaction", False)
     with _big_cache(conn):
         for table, col in BOUGHT.values():
-            suspended = sqlite_bulk.suspend_indexes(raw, table) if in_transaction else None
+            suspended = sqlite_bulk.suspend_in_transaction(conn, table)
             conn.execute(text(f"DELETE FROM {table}"))
             conn.execute(text(_BOUGHT_BULK.format(table=table, col=col)))
-            if suspended:
-                sqlite_bulk.restore_indexes(raw, suspended)
+            sqlite_bulk.restore_in_transaction(conn, suspended)
 
 
 def rebuild_sales_days(conn: Connection) -> None:
@@ -415,9 +394,9 @@ def differences(conn: Connection, limit: int = 20) -> dict[str, list]:
     month_stored = {r[0]: tuple(r[1:]) for r in conn.execute(
         text(f"SELECT month, buyers, new_buyers, orders, amount, new_amount FROM {MONTH}"))}
     out = {
-        CM: _diff(cm_stored, cm_expected, limit),
-        MONTH: _diff(month_stored, _expected_months(cm_expected), limit),
-        DAY: _diff(day_stored, day_expected, limit),
+        CM: differing_rows(cm_stored, cm_expected, limit),
+        MONTH: differing_rows(month_stored, _expected_months(cm_expected), limit),
+        DAY: differing_rows(day_stored, day_expected, limit),
     }
     if _has_bought_tables(conn):
         for table, col in BOUGHT.values():
@@ -425,7 +404,7 @@ def differences(conn: Connection, limit: int = 20) -> dict[str, list]:
                 text(_BOUGHT_SELECT.format(col=col, where="customer_id IS NOT NULL")))}
             stored = {(r[0], r[1]): (str(r[2]),) for r in conn.execute(
                 text(f"SELECT customer_id, {col}, last_day FROM {table}"))}
-            out[table] = _diff(stored, expected, limit, numeric=False)
+            out[table] = differing_rows(stored, expected, limit, numeric=False)
     return out
 
 
@@ -442,7 +421,9 @@ def _expected_months(cm_expected: dict) -> dict:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _diff(stored: dict, expected: dict, limit: int, numeric: bool = True) -> list:
+def differing_rows(stored: dict, expected: dict, limit: int, numeric: bool = True) -> list:
+    """``(key, stored, expected)`` for the keys whose values differ (at most ``limit``); ``numeric``: the
+    values are tuples of numbers, compared as ints. Shared by the derived-data checks."""
     bad = []
     for key in sorted(set(stored) | set(expected), key=str):
         a, b = stored.get(key), expected.get(key)
@@ -469,7 +450,7 @@ def stamp(conn: Connection) -> str | None:
 
 __all__ = [
     "BOUGHT", "BOUGHT_TRIGGER", "SalesDayCounter", "TABLES", "TRIGGERS", "available", "bought_available", "differences",
-    "install", "rebuild", "rebuild_bought", "rebuild_customer_months",
+    "differing_rows", "install", "rebuild", "rebuild_bought", "rebuild_customer_months",
     "rebuild_sales_days", "refresh_customers", "stamp", "uninstall",
 ]
 

@@ -37,6 +37,23 @@ def suspend_indexes(raw: sqlite3.Connection, table: str) -> Suspended | None:
     return Suspended(table, [sql for _name, sql in found], stat1)
 
 
+def suspend_in_transaction(conn, table: str) -> Suspended | None:
+    """:func:`suspend_indexes` for a SQLAlchemy connection: on SQLite and inside a transaction only (DDL
+    outside one would not be part of the caller's work); None otherwise, and nothing is dropped."""
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.driver_connection
+    if not getattr(raw, "in_transaction", False):
+        return None
+    return suspend_indexes(raw, table)
+
+
+def restore_in_transaction(conn, suspended: Suspended | None) -> None:
+    """:func:`restore_indexes` for what :func:`suspend_in_transaction` dropped."""
+    if suspended:
+        restore_indexes(conn.connection.driver_connection, suspended)
+
+
 def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None) -> None:
     """Build the dropped indexes again and put their statistics back."""
     if not suspended:

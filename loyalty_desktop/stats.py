@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
 from loyalty_desktop import rollups, sqlite_bulk
+from loyalty_desktop.db import sqlite_has
 from loyalty_desktop.models import Customer, CustomerStats, Purchase
 from loyalty_desktop.settings import get_setting, set_setting
 
@@ -78,10 +79,7 @@ GEO_TRIGGER = (
 
 def geo_copy_kept(conn: Connection) -> bool:
     """Whether this database keeps customer_stats.province/region equal to the customer's."""
-    if conn.dialect.name != "sqlite":
-        return False
-    return bool(conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (GEO_TRIGGER_NAME,)).first())
+    return sqlite_has(conn, GEO_TRIGGER_NAME, kind="trigger")
 
 
 def windows_as_of(conn: Connection) -> date | None:
@@ -128,10 +126,10 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         # this refresh 11.8 s → 8.3 s CPU). Dropped inside the transaction (a rollback restores them;
         # other connections never see them missing); the marker is written first, which opens it.
         _mark_windows(conn, today, True)
-        suspended = _suspend_stats_indexes(conn)
+        suspended = sqlite_bulk.suspend_in_transaction(conn, "customer_stats")
         conn.execute(delete(s))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today)))
-        _restore_stats_indexes(conn, suspended)
+        sqlite_bulk.restore_in_transaction(conn, suspended)
         apply_tiers(conn, None)
         rollups.rebuild_customer_months(conn)  # the dashboard's customer × month rollup, same rule
         rollups.rebuild_bought(conn)  # the segment engine's last purchase per category / channel
@@ -143,22 +141,6 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
     apply_tiers(conn, ids)
     rollups.refresh_customers(conn, ids)
-
-
-def _suspend_stats_indexes(conn: Connection):
-    """SQLite, inside a transaction: drop ``customer_stats``' secondary indexes (``sqlite_bulk``); None
-    elsewhere (nothing is dropped)."""
-    if conn.dialect.name != "sqlite":
-        return None
-    raw = conn.connection.driver_connection
-    if not getattr(raw, "in_transaction", False):  # DDL would not be part of the caller's transaction
-        return None
-    return sqlite_bulk.suspend_indexes(raw, "customer_stats")
-
-
-def _restore_stats_indexes(conn: Connection, suspended) -> None:
-    if suspended:
-        sqlite_bulk.restore_indexes(conn.connection.driver_connection, suspended)
 
 
 def ensure_stats_rows(conn: Connection, customer_ids: Sequence[int], today: date | None = None) -> None:

@@ -14,9 +14,9 @@ Quan tâm khuyến mãi)": 170–270 ms → under 1 ms at 1M customers).
 Both are kept by SQLite triggers on ``customer_tag`` and ``customer_tag_mask``, so every write path (tag
 operations and their undo, imports, merges, deletions, the FK cascade of a deleted tag) keeps them
 exact without knowing about them. Bulk loads that drop triggers (the demo generator) call
-:func:`rebuild`; :func:`differences` compares them with a recomputation. The segment engine uses them
-only when every tag of the shop has an id ≤ 62 (:func:`usable`); otherwise (and on other databases) it
-reads ``customer_tag`` as before.
+:func:`rebuild`; :func:`differences` compares them with a recomputation. The segment engine's count
+statement reads them only when every tag of the shop has an id ≤ 62 (it checks inside the SQL; :func:`usable`
+asks the same from Python); otherwise, and on other databases, it reads ``customer_tag`` as before.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from typing import Callable, Iterable
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
+
+from loyalty_desktop.db import sqlite_has
+from loyalty_desktop.rollups import differing_rows
 
 MASKS = "customer_tag_mask"
 COUNTS = "tag_mask_count"
@@ -80,12 +83,7 @@ def _sqlite(conn: Connection) -> bool:
 
 def available(conn: Connection) -> bool:
     """True when the tables and all their triggers exist (SQLite at schema 0008 or later)."""
-    if not _sqlite(conn):
-        return False
-    names = (MASKS, COUNTS, *TRIGGERS)
-    found = conn.exec_driver_sql(
-        f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names).scalar()
-    return found == len(names)
+    return sqlite_has(conn, MASKS, COUNTS, *TRIGGERS)
 
 
 def usable(conn: Connection) -> bool:
@@ -112,8 +110,7 @@ def uninstall(conn: Connection) -> None:
 def rebuild(conn: Connection) -> None:
     """Recompute both tables from ``customer_tag`` (set-based, triggers off meanwhile) and install the
     triggers: after bulk loads, and by migration 0008."""
-    if not _sqlite(conn) or not conn.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", (MASKS, COUNTS)).scalar() == 2:
+    if not sqlite_has(conn, MASKS, COUNTS, kind="table"):
         return
     uninstall(conn)
     conn.execute(text(f"DELETE FROM {MASKS}"))
@@ -179,17 +176,8 @@ def differences(conn: Connection, limit: int = 20) -> dict[str, list]:
     for mask in expected.values():
         counts[mask] = counts.get(mask, 0) + 1
     stored_counts = dict(conn.exec_driver_sql(f"SELECT mask, customers FROM {COUNTS}").all())
-    return {MASKS: _diff(stored, expected, limit), COUNTS: _diff(stored_counts, counts, limit)}
-
-
-def _diff(stored: dict, expected: dict, limit: int) -> list:
-    bad = []
-    for key in sorted(set(stored) | set(expected)):
-        if stored.get(key) != expected.get(key):
-            bad.append((key, stored.get(key), expected.get(key)))
-            if len(bad) >= limit:
-                break
-    return bad
+    return {MASKS: differing_rows(stored, expected, limit, numeric=False),
+            COUNTS: differing_rows(stored_counts, counts, limit, numeric=False)}
 
 
 __all__ = ["COUNTS", "MASKS", "MAX_TAG_ID", "TRIGGERS", "available", "differences", "install", "rebuild",

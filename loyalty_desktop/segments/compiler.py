@@ -343,10 +343,27 @@ def _md_month(m: int) -> ColumnElement:
     return and_(c.c.birth_md >= m * 100 + 1, c.c.birth_md <= m * 100 + 31)
 
 
-def _tag_ids(names: list[str]):
+def _named(names: list[str]) -> ColumnElement:
+    """The tags with these names (case- and accent-insensitive), as a predicate over ``tag``."""
     from loyalty_desktop.vn.text import fold
 
-    return select(t.c.id).where(t.c.name_folded.in_(sorted({fold(n) for n in names})))
+    return t.c.name_folded.in_(sorted({fold(n) for n in names}))
+
+
+def _in_groups(names: list[str]) -> ColumnElement:
+    """The tags of the tag groups with these names, as a predicate over ``tag``."""
+    from loyalty_desktop.vn.text import fold
+
+    return t.c.group_id.in_(select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names}))))
+
+
+def _cond_names(cond: Condition) -> list[str]:
+    """The names a tag / tag_group condition lists ("has" takes one)."""
+    return [cond.value] if cond.op == "has" else list(cond.value)
+
+
+def _tag_ids(names: list[str]):
+    return select(t.c.id).where(_named(names))
 
 
 def _tagged(tag_ids_select, ctx: CompileContext) -> ColumnElement:
@@ -365,11 +382,7 @@ def _tag_cond(cond: Condition, ctx: CompileContext) -> ColumnElement:
         if cond.op == "has_all":
             return and_(*[_tagged(_tag_ids([n]), ctx) for n in dict.fromkeys(cond.value)])
         return not_(_tagged(_tag_ids(cond.value), ctx))
-    from loyalty_desktop.vn.text import fold
-
-    names = [cond.value] if cond.op == "has" else cond.value
-    groups = select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names})))
-    expr = _tagged(select(t.c.id).where(t.c.group_id.in_(groups)), ctx)
+    expr = _tagged(select(t.c.id).where(_in_groups(_cond_names(cond))), ctx)
     return not_(expr) if cond.op == "has_none" else expr
 
 
@@ -692,22 +705,19 @@ def _has_bits(mask, which_tags) -> ColumnElement:
 
 
 def _mask_pred(node: Node, mask) -> ColumnElement:
-    from loyalty_desktop.vn.text import fold
-
     if isinstance(node, All):
         return and_(*[_mask_pred(n, mask) for n in node.all])
     if isinstance(node, AnyOf):
         return or_(*[_mask_pred(n, mask) for n in node.any])
     if isinstance(node, Not):
         return not_(_mask_pred(node.not_, mask))
-    names = [node.value] if node.op == "has" else list(node.value)
+    names = _cond_names(node)
     if node.field == "tag":
         if node.op == "has_all":
-            return and_(*[_has_bits(mask, t.c.name_folded == fold(n)) for n in dict.fromkeys(names)])
-        expr = _has_bits(mask, t.c.name_folded.in_(sorted({fold(n) for n in names})))
+            return and_(*[_has_bits(mask, _named([n])) for n in dict.fromkeys(names)])
+        expr = _has_bits(mask, _named(names))
     else:
-        groups = select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names})))
-        expr = _has_bits(mask, t.c.group_id.in_(groups))
+        expr = _has_bits(mask, _in_groups(names))
     return not_(expr) if node.op == "has_none" else expr
 
 
@@ -770,8 +780,6 @@ def is_pure_tag(node: Node) -> bool:
 
 
 def _leaf_set(cond: Condition) -> tuple[bool, object]:
-    from loyalty_desktop.vn.text import fold
-
     if cond.field == "tag":
         if cond.op == "has":
             return True, _one_tag(cond.value)
@@ -779,9 +787,7 @@ def _leaf_set(cond: Condition) -> tuple[bool, object]:
         if cond.op == "has_all":
             return True, items[0] if len(items) == 1 else _SetOp("intersect", items)
         return cond.op != "has_none", _union_of(items)  # has_any / has_none
-    names = [cond.value] if cond.op == "has" else cond.value
-    groups = select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names})))
-    return cond.op != "has_none", _Atom([select(t.c.id).where(t.c.group_id.in_(groups))])
+    return cond.op != "has_none", _Atom([select(t.c.id).where(_in_groups(_cond_names(cond)))])
 
 
 def _flat(op: str, items: list) -> list:

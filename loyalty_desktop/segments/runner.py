@@ -155,7 +155,6 @@ def tag_masks_kept(conn: Connection) -> bool:
     return _schema_features(conn)[1]
 
 
-
 def segment_resolver(conn: Connection):
     from loyalty_desktop.segments.store import segment_ref
 

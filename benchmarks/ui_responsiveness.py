@@ -141,10 +141,15 @@ def _open(b: Bench) -> None:
     b.wait(300)
 
 
+def _customer_list(b: Bench):
+    """The customer list, shown: a phase before may have left another page on screen."""
+    b.window.navigate("customers")
+    return b.page
+
+
 @phase("scroll")
 def _scroll(b: Bench) -> None:
-    b.window.navigate("customers")  # a phase before may have left another page shown
-    page = b.page
+    page = _customer_list(b)
     bar = page.table.verticalScrollBar()
     steps = 40
     for i in range(1, steps + 1):  # a user dragging the thumb down to the end
@@ -161,10 +166,9 @@ def _scroll(b: Bench) -> None:
 
 @phase("sort")
 def _sort(b: Bench) -> None:
-    b.window.navigate("customers")  # a phase before may have left another page shown
     from PySide6.QtCore import Qt
 
-    page = b.page
+    page = _customer_list(b)
     col = page.model.columns.index("total_spent")
     page.table.sortByColumn(col, Qt.SortOrder.DescendingOrder)
     b.wait_until(lambda: page.model.query.sort == "total_spent")
@@ -178,10 +182,9 @@ def _sort(b: Bench) -> None:
 
 @phase("search")
 def _search(b: Bench) -> None:
-    b.window.navigate("customers")  # a phase before may have left another page shown
     from PySide6.QtTest import QTest
 
-    page = b.page
+    page = _customer_list(b)
     for text in ("nguyen van a", "0912 345"):
         page.search.clear()
         page.search.setFocus()
@@ -198,8 +201,7 @@ def _search(b: Bench) -> None:
 
 @phase("bulk_tag")
 def _bulk_tag(b: Bench) -> None:
-    b.window.navigate("customers")  # a phase before may have left another page shown
-    page = b.page
+    page = _customer_list(b)
     page.set_rule(BULK_RULE, "benchmark")
     b.wait_rows()
     n = page.model.count

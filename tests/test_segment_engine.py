@@ -38,28 +38,30 @@ def shop_db(tmp_path_factory):
     database.dispose()
 
 
+def _schema_feature_path(monkeypatch, feature: int, kept: bool):
+    """With ``kept`` false, compile as on a database without feature ``feature`` of
+    ``runner._schema_features`` (0: the "bought X" rollups, 1: the tag combinations)."""
+    if not kept:
+        features = runner._schema_features
+        monkeypatch.setattr(runner, "_schema_features",
+                            lambda conn: tuple(f and i != feature for i, f in enumerate(features(conn))))
+    runner.clear_cache()
+    yield
+    runner.clear_cache()
+
+
 @pytest.fixture(params=["rollup", "purchases"])
 def bought_path(request, monkeypatch):
     """Run "bought category/channel X" conditions from the last-purchase rollups (the default on SQLite)
     and, again, from the purchases (databases without them)."""
-    if request.param == "purchases":
-        features = runner._schema_features
-        monkeypatch.setattr(runner, "_schema_features", lambda conn: (False, features(conn)[1]))
-    runner.clear_cache()
-    yield request.param
-    runner.clear_cache()
+    yield from _schema_feature_path(monkeypatch, 0, request.param == "rollup")
 
 
 @pytest.fixture(params=["masks", "customer_tag"])
 def tag_count_path(request, monkeypatch):
     """Count pure-tag rules from the tag combinations (the default on SQLite) and, again, from
     customer_tag (shops with tag ids above tag_masks.MAX_TAG_ID, other databases)."""
-    if request.param == "customer_tag":
-        features = runner._schema_features
-        monkeypatch.setattr(runner, "_schema_features", lambda conn: (features(conn)[0], False))
-    runner.clear_cache()
-    yield request.param
-    runner.clear_cache()
+    yield from _schema_feature_path(monkeypatch, 1, request.param == "masks")
 
 
 def _check(conn, today, rng, n_rules):

@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 metadata = SQLModel.metadata
 
 __all__ = [
-    "AuditLog", "Campaign", "CustomerCategory", "CustomerChannel", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerMonth", "CustomerStats",
-    "CustomerTag", "CustomerTagMask", "DeliveryReport", "ImportRecord", "MonthTotal", "Purchase", "SalesDay", "Segment",
-    "SegmentMember", "Setting", "Tag", "TagGroup", "TagMaskCount", "TagOperation", "metadata",
+    "AuditLog", "Campaign", "CampaignRecipient", "ConsentEvent", "Customer", "CustomerCategory", "CustomerChannel",
+    "CustomerMonth", "CustomerStats", "CustomerTag", "CustomerTagMask", "DeliveryReport", "ImportRecord",
+    "MonthTotal", "Purchase", "SalesDay", "Segment", "SegmentMember", "Setting", "Tag", "TagGroup", "TagMaskCount",
+    "TagOperation", "metadata",
 ]

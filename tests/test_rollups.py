@@ -70,31 +70,45 @@ def test_bulk_insert_then_full_refresh_is_exact(db):
     assert_exact(db)
 
 
-def test_random_writes_keep_rollups_exact(db, tmp_path):
+def _invoice_rows(rnd, step, n, known, known_share=0.5):
+    """An invoice sheet of ``n`` sales: known phones (``known_share``), new phones, walk-ins; some cancelled."""
+    rows = [INV_HEAD]
+    for k in range(n):
+        kind = rnd.random()
+        phone = (national(rnd.choice(known)) if kind < known_share else
+                 f"09{rnd.randint(10_000_000, 99_999_999)}" if kind < known_share + (1 - known_share) * 0.6 else "")
+        when = datetime.combine(TODAY - timedelta(days=rnd.randint(0, 800)), datetime.min.time()) \
+            + timedelta(hours=rnd.randint(8, 21))
+        rows.append([f"IMP{step}-{k}", when, phone, "Khách lẻ" if not phone else f"Khách {k}",
+                     rnd.randint(1, 300) * 10_000, "Đã hủy" if rnd.random() < 0.2 else "Hoàn thành",
+                     rnd.choice(CHANS), rnd.choice(CATS)])
+    return rows
+
+
+def test_random_writes_keep_rollups_exact(db, tmp_path, monkeypatch):
     """Imports (new and known phones, walk-ins, cancelled rows), manual sales, cancelling and un-cancelling,
-    a walk-in sale deleted, merges and deletions, in random order: after each, rollups == recomputation."""
+    a walk-in sale deleted, merges and deletions, in random order: after each, rollups == recomputation.
+    "bulk" imports take the big-file path (day rollup and "bought X" rows counted in memory and merged),
+    "bulk_most" touches most customers, so the stats refresh is a full one."""
+    import loyalty_desktop.importing.engine as engine
+
     make_data(db, n_customers=80, n_purchases=700, seed=11)
     rnd = random.Random(5)
     ops = ["import", "manual", "cancel", "uncancel", "merge", "delete", "walk_in_delete", "move_date", "add",
-           "relocate", "import_customers"] * 3
+           "relocate", "import_customers", "bulk", "bulk_most"] * 3
     rnd.shuffle(ops)
     done = set()
     for step, op in enumerate(ops):
         known = phones(db)
         with db.connect() as conn:
             ids = list(conn.execute(select(c.c.id).order_by(c.c.id)).scalars())
-        if op == "import":
-            rows = [INV_HEAD]
-            for k in range(rnd.randint(3, 12)):
-                kind = rnd.random()
-                phone = (national(rnd.choice(known)) if kind < 0.5 else
-                         f"09{rnd.randint(10_000_000, 99_999_999)}" if kind < 0.8 else "")
-                when = datetime.combine(TODAY - timedelta(days=rnd.randint(0, 800)), datetime.min.time()) \
-                    + timedelta(hours=rnd.randint(8, 21))
-                rows.append([f"IMP{step}-{k}", when, phone, "Khách lẻ" if not phone else f"Khách {k}",
-                             rnd.randint(1, 300) * 10_000, "Đã hủy" if rnd.random() < 0.2 else "Hoàn thành",
-                             rnd.choice(CHANS), rnd.choice(CATS)])
-            report = run_import(db, xlsx(tmp_path / f"inv{step}.xlsx", rows), "purchases")
+        if op in ("import", "bulk", "bulk_most"):
+            n = rnd.randint(3, 12) if op != "bulk_most" else 3 * len(known)
+            rows = _invoice_rows(rnd, step, n, known, 0.97 if op == "bulk_most" else 0.5)
+            with monkeypatch.context() as m:
+                if op != "import":
+                    m.setattr(engine, "SUSPEND_MIN_ROWS", 1)
+                report = run_import(db, xlsx(tmp_path / f"inv{step}.xlsx", rows), "purchases")
             assert report.purchases_added == len(rows) - 1
         elif op == "manual":
             with db.begin() as conn:

@@ -26,7 +26,8 @@ from typing import Any, Callable
 
 from sqlalchemy import DateTime, bindparam, func, insert, literal, select, text, update
 
-from loyalty_desktop import sqlite_bulk
+from loyalty_desktop import rollups, sqlite_bulk
+from loyalty_desktop.db import sqlite_has
 from loyalty_desktop.errors import Cancelled, InvalidInput, UserError
 from loyalty_desktop.importing import mapping as mp
 from loyalty_desktop.importing.normalize import (
@@ -489,29 +490,19 @@ def _restore_indexes(raw, suspended) -> None:
 _DAY_TRIGGER = "rollup_purchase_ai"
 
 
-def _suspend_day_rollup(raw) -> str | None:
-    """During a bulk purchase load (the indexes are suspended, so the table held at most as many rows):
-    drop the per-row trigger that keeps the dashboard's day rollup (``loyalty_desktop.rollups``) and
-    return its SQL; ``_resume_day_rollup`` re-creates it and recomputes the rollup set-based, as
-    rollups.py documents for bulk loads. The trigger's upsert per purchase tripled the insert cost."""
-    try:
-        from loyalty_desktop import rollups
-    except ImportError:
-        return None
-    sql = getattr(rollups, "TRIGGERS", {}).get(_DAY_TRIGGER)
-    if raw is None or sql is None or not hasattr(rollups, "rebuild_sales_days"):
-        return None
-    if raw.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_DAY_TRIGGER,)).fetchone() is None:
+def _suspend_day_rollup(conn, raw, new_rows: int) -> rollups.SalesDayCounter | None:
+    """Before a bulk purchase load: drop the per-row trigger that keeps the dashboard's day rollup (its
+    upsert per purchase tripled the insert cost) and return a counter for the new purchases;
+    ``_resume_day_rollup`` adds what it counted and re-creates the trigger (same transaction)."""
+    if raw is None or new_rows < SUSPEND_MIN_ROWS or not sqlite_has(conn, _DAY_TRIGGER, kind="trigger"):
         return None
     raw.execute(f"DROP TRIGGER {_DAY_TRIGGER}")
-    return sql
+    return rollups.SalesDayCounter(_PURCHASE_COLUMNS)
 
 
-def _resume_day_rollup(conn, raw, sql: str) -> None:
-    from loyalty_desktop import rollups
-
-    raw.execute(sql)
-    rollups.rebuild_sales_days(conn)
+def _resume_day_rollup(conn, raw, counter: rollups.SalesDayCounter) -> None:
+    counter.add_to(conn)
+    raw.execute(rollups.TRIGGERS[_DAY_TRIGGER])
 
 
 FILLABLE = ("code", "full_name", "email", "birth_date", "gender", "address", "ward", "province", "note",
@@ -957,7 +948,9 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     touched.discard(None)
     new_invoices.clear()
     suspended = _suspend_indexes(raw, "purchase", len(rows))
-    day_trigger = _suspend_day_rollup(raw) if suspended else None
+    day_counter = _suspend_day_rollup(conn, raw, len(rows))
+    if day_counter is not None:
+        day_counter.add(rows)
     if not suspended:
         # Customer/time order: the (customer_id, purchased_at) index and its neighbours are written in order.
         # (With the indexes suspended, file order keeps the unique invoice index appended to instead.)
@@ -971,9 +964,9 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     if suspended:
         tick(0.88, "Indexing purchases")
         _restore_indexes(raw, suspended)
-    if day_trigger is not None:
+    if day_counter is not None:
         tick(0.9, "Updating the sales rollup")
-        _resume_day_rollup(conn, raw, day_trigger)
+        _resume_day_rollup(conn, raw, day_counter)
     if points:
         stmt = update(c).where(c.c.id == bindparam("v_id")).values(points=c.c.points + bindparam("v_add"), updated_at=now)
         for batch in _chunks([{"v_id": k, "v_add": v} for k, v in points.items()], WRITE_BATCH):
@@ -984,10 +977,8 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     tick(0.92, "Updating statistics")
     if touched:
         total_customers = conn.execute(select(func.count()).select_from(c)).scalar() or 1
-        if len(touched) > total_customers // 2:
-            refresh_stats(conn, None, today=today)
-        else:
-            refresh_stats(conn, touched, today=today)
+        everyone = len(touched) > total_customers // 2
+        refresh_stats(conn, None if everyone else touched, today=today)
 
 
 _PURCHASE_COLUMNS = ("customer_id", "source", "invoice_code", "purchased_at", "amount", "discount", "category",

@@ -8,6 +8,7 @@ Prints wall seconds, CPU seconds (robust on a shared machine), rows/s, peak RSS 
 ratios (aim: ≤ 3×) and the import's time per phase. Never asserts times.
 
     .venv/bin/python benchmarks/import_bench.py [--customers 200000] [--sales 1000000] [--dir bench-data/import]
+                                                [--repeat N]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -173,6 +175,9 @@ def main() -> int:
     parser.add_argument("--sales", type=int, default=1_000_000)
     parser.add_argument("--dir", default=str(ROOT / "bench-data" / "import"))
     parser.add_argument("--db", help="database to import into (default: a fresh file in --dir; it is replaced)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of raw read + import per file (a fresh database each round); the median "
+                             "ratio is printed: on a shared machine single ratios swing by ±15%%")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -192,21 +197,31 @@ def main() -> int:
             make()
             print(f"generated {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
     db_path = Path(args.db) if args.db else folder / "bench_import.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
 
     print(f"{'file':<34}{'step':<10}{'rows':>10}{'seconds':>10}{'cpu s':>8}{'rows/s':>10}{'peak MiB':>10}"
           f"{'ratio':>8}{'cpu ratio':>10}")
-    for path, kind in ((cust, "customers"), (sales, "purchases")):
-        raw = _child(["--step", "raw", str(path)])
-        imp = _child(["--step", kind, str(db_path), str(path)])
-        ratios = (f"{imp['seconds'] / raw['seconds']:.2f}×", f"{imp['cpu'] / raw['cpu']:.2f}×")
-        for name, res, (ratio, cpu_ratio) in (("raw read", raw, ("", "")), ("import", imp, ratios)):
-            print(f"{path.name:<34}{name:<10}{res['rows']:>10,}{res['seconds']:>10.2f}{res['cpu']:>8.1f}"
-                  f"{res['rows'] / res['seconds']:>10,.0f}{res['peak_mib']:>10,.0f}{ratio:>8}{cpu_ratio:>10}")
-        print(f"    counts: {imp['counts']}")
-        print("    phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["phases"].items()))
-        print("    phases (cpu s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["cpu_phases"].items()))
+    ratios: dict[str, list[tuple[float, float]]] = {}
+    for _round in range(max(1, args.repeat)):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        for path, kind in ((cust, "customers"), (sales, "purchases")):
+            # The raw read right before its import: both see the machine in the same state.
+            raw = _child(["--step", "raw", str(path)])
+            imp = _child(["--step", kind, str(db_path), str(path)])
+            ratio = (imp["seconds"] / raw["seconds"], imp["cpu"] / raw["cpu"])
+            ratios.setdefault(path.name, []).append(ratio)
+            shown = (f"{ratio[0]:.2f}×", f"{ratio[1]:.2f}×")
+            for name, res, (r_wall, r_cpu) in (("raw read", raw, ("", "")), ("import", imp, shown)):
+                print(f"{path.name:<34}{name:<10}{res['rows']:>10,}{res['seconds']:>10.2f}{res['cpu']:>8.1f}"
+                      f"{res['rows'] / res['seconds']:>10,.0f}{res['peak_mib']:>10,.0f}{r_wall:>8}{r_cpu:>10}")
+            print(f"    counts: {imp['counts']}")
+            print("    phases (s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["phases"].items()))
+            print("    phases (cpu s): " + ", ".join(f"{k} {v:.1f}" for k, v in imp["cpu_phases"].items()))
+    if args.repeat > 1:
+        for name, values in ratios.items():
+            walls, cpus = sorted(v[0] for v in values), sorted(v[1] for v in values)
+            print(f"{name:<34}median ratio {statistics.median(walls):.2f}× (cpu {statistics.median(cpus):.2f}×), "
+                  f"{len(values)} rounds, {walls[0]:.2f}–{walls[-1]:.2f}×")
     if not args.db:  # the scratch database is big: do not leave it behind
         for suffix in ("", "-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)

@@ -429,12 +429,11 @@ def _formatter(conn, column) -> Callable[[Any], Any]:
 
 
 def _insert_rows(conn, raw, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """executemany INSERT of positional rows (values already as the database stores them on SQLite)."""
+    """INSERT of positional rows (values already as the database stores them on SQLite)."""
     if not rows:
         return
     if raw is not None:
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        raw.executemany(sql, rows)
+        sqlite_bulk.insert_rows(raw, table.name, columns, rows)
     else:
         conn.execute(insert(table), [dict(zip(columns, r)) for r in rows])
 

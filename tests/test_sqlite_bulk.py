@@ -1,0 +1,55 @@
+"""sqlite_bulk: multi-row inserts and index suspension on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from loyalty_desktop import sqlite_bulk
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    conn = sqlite3.connect(tmp_path / "bulk.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, amount INTEGER, note TEXT)")
+    conn.execute("CREATE INDEX ix_t_amount ON t (amount)")
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize("n", [0, 1, 6, 7, 20, 23])
+def test_insert_rows_writes_every_row_in_order(raw, monkeypatch, n):
+    monkeypatch.setattr(sqlite_bulk, "ROWS_PER_STATEMENT", 7)  # full statements and a remainder
+    rows = [(f"C{i}", i * 10 if i % 3 else None, "ghi chú" if i % 2 else None) for i in range(n)]
+    sqlite_bulk.insert_rows(raw, "t", ("code", "amount", "note"), rows)
+    assert raw.execute("SELECT code, amount, note FROM t ORDER BY id").fetchall() == rows
+
+
+def test_insert_rows_respects_the_variable_limit(raw, monkeypatch):
+    raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 10)  # 3 rows of 3 values per statement at most
+    rows = [(f"C{i}", i, None) for i in range(11)]
+    sqlite_bulk.insert_rows(raw, "t", ("code", "amount", "note"), rows)
+    assert raw.execute("SELECT count(*), sum(amount) FROM t").fetchone() == (11, 55)
+
+
+def test_insert_rows_raises_on_a_constraint_and_a_rollback_leaves_nothing(raw):
+    raw.execute("BEGIN")
+    with pytest.raises(sqlite3.IntegrityError):
+        sqlite_bulk.insert_rows(raw, "t", ("code", "amount", "note"), [("A", 1, None)] * 3 + [("B", 2, None)])
+    raw.execute("ROLLBACK")
+    assert raw.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_suspended_indexes_come_back_with_their_statistics(raw):
+    raw.executemany("INSERT INTO t (code, amount) VALUES (?, ?)", [(f"C{i}", i % 5) for i in range(50)])
+    raw.execute("ANALYZE")
+    stat = raw.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_t_amount'").fetchone()
+    raw.execute("BEGIN")
+    suspended = sqlite_bulk.suspend_indexes(raw, "t")
+    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'ix_t_amount'").fetchone() == (0,)
+    sqlite_bulk.restore_indexes(raw, suspended)
+    raw.execute("COMMIT")
+    assert raw.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_t_amount'").fetchone() == stat
+    plan = raw.execute("EXPLAIN QUERY PLAN SELECT id FROM t WHERE amount = 3").fetchall()
+    assert any("ix_t_amount" in str(r) for r in plan)

@@ -976,8 +976,10 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     tick(0.92, "Updating statistics")
     if touched:
         total_customers = conn.execute(select(func.count()).select_from(c)).scalar() or 1
-        everyone = len(touched) > total_customers // 2
-        refresh_stats(conn, None if everyone else touched, today=today)
+        if len(touched) > total_customers // 2:
+            refresh_stats(conn, None, today=today)
+        else:
+            refresh_stats(conn, touched, today=today)
 
 
 _PURCHASE_COLUMNS = ("customer_id", "source", "invoice_code", "purchased_at", "amount", "discount", "category",

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -235,27 +235,38 @@ def _has_tables(conn: Connection) -> bool:
     return sqlite_has(conn, *TABLES, kind="table")
 
 
-def refresh_customers(conn: Connection, customer_ids: Iterable[int]) -> None:
+def refresh_customers(conn: Connection, customer_ids: Iterable[int],
+                      progress: Callable[[float], None] | None = None) -> None:
     """Recompute these customers' month rows from their purchases; move the month totals by the change.
 
     Called by ``stats.refresh_stats`` for the customers it refreshes (any write to their purchases).
     Ids of customers that no longer exist are fine (their rows went with them). The "bought X" rollups
-    of these customers are recomputed too.
+    of these customers are recomputed too. ``progress(done)`` (0 to 1) follows the chunks.
     """
     ids = sorted(set(customer_ids))
-    if ids and _has_bought_tables(conn):
-        for i in range(0, len(ids), CHUNK):
+    starts = range(0, len(ids), CHUNK)
+    bought = bool(ids) and _has_bought_tables(conn)
+    months = _has_tables(conn)
+    steps, done = len(starts) * (bought + months) or 1, 0
+    if bought:
+        for i in starts:
             for delete_stmt, insert_stmt in _BOUGHT_REFRESH:
                 conn.execute(delete_stmt, {"ids": ids[i : i + CHUNK]})
                 conn.execute(insert_stmt, {"ids": ids[i : i + CHUNK]})
-    if not _has_tables(conn):
+            done += 1
+            if progress is not None:
+                progress(done / steps)
+    if not months:
         return
-    for i in range(0, len(ids), CHUNK):
+    for i in starts:
         chunk = ids[i : i + CHUNK]
         conn.execute(_SUB_OLD, {"ids": chunk})
         conn.execute(_DELETE_CM, {"ids": chunk})
         conn.execute(_INSERT_CM, {"ids": chunk})
         conn.execute(_ADD_NEW, {"ids": chunk})
+        done += 1
+        if progress is not None:
+            progress(done / steps)
     if ids:
         conn.execute(text(f"DELETE FROM {MONTH} WHERE buyers = 0"))
 
@@ -283,20 +294,22 @@ def rebuild_customer_months(conn: Connection) -> None:
         conn.execute(text(_MONTH_BULK))
 
 
-def rebuild_bought(conn: Connection) -> None:
+def rebuild_bought(conn: Connection, progress: Callable[[float], None] | None = None) -> None:
     """Recompute the "bought X" rollups from every purchase (set-based; a full stats refresh calls it).
 
     The (category, last_day) index is dropped first and built once afterwards, and the rows are sorted
     into primary-key order before they are written (1M customers / 10M purchases: ~2.8M category and ~2M
-    channel rows)."""
+    channel rows). ``progress(done)`` (0 to 1) is called after each table."""
     if not _has_bought_tables(conn):
         return
     with _big_cache(conn):
-        for table, col in BOUGHT.values():
+        for n, (table, col) in enumerate(BOUGHT.values(), 1):
             suspended = sqlite_bulk.suspend_in_transaction(conn, table)
             conn.execute(text(f"DELETE FROM {table}"))
             conn.execute(text(_BOUGHT_BULK.format(table=table, col=col)))
             sqlite_bulk.restore_in_transaction(conn, suspended)
+            if progress is not None:
+                progress(n / len(BOUGHT))
 
 
 def rebuild_sales_days(conn: Connection) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 
 @dataclass
@@ -57,12 +57,19 @@ def restore_in_transaction(conn, suspended: Suspended | None) -> None:
         restore_indexes(conn.connection.driver_connection, suspended)
 
 
-def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None) -> None:
-    """Build the dropped indexes again and put their statistics back."""
+def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None,
+                    progress: Callable[[int, int], None] | None = None) -> None:
+    """Build the dropped indexes again and put their statistics back; ``progress(done, total)`` is called
+    before each index and after the last (one index of 1M rows takes seconds)."""
     if not suspended:
         return
-    for sql in suspended.sqls:
+    total = len(suspended.sqls)
+    for done, sql in enumerate(suspended.sqls):
+        if progress is not None:
+            progress(done, total)
         raw.execute(sql)
+    if progress is not None:
+        progress(total, total)
     if suspended.stat1:
         raw.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", suspended.stat1)
 

@@ -9,7 +9,7 @@ last N days as of ``as_of``": on or after ``as_of - N days``; ``slide_windows`` 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import and_, case, delete, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
@@ -117,9 +117,12 @@ def _chunks(ids: Sequence[int], size: int = CHUNK):
         yield ids[i : i + size]
 
 
-def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, today: date | None = None) -> None:
-    """Recompute stats (and tiers) for these customers, or for everyone when ``None``."""
+def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, today: date | None = None,
+                  progress: Callable[[float], None] | None = None) -> None:
+    """Recompute stats (and tiers) for these customers, or for everyone when ``None``. ``progress(done)``
+    (0 to 1) is called between the steps: for an import of 1M sales this takes ~20 s."""
     today = today or date.today()
+    step = progress or _no_progress
     if customer_ids is None:
         # Every row is rewritten: the secondary indexes are dropped first and built once, sorted,
         # afterwards instead of being kept up to date row by row (the 1M-sales import, 200k customers:
@@ -129,18 +132,30 @@ def refresh_stats(conn: Connection, customer_ids: Iterable[int] | None = None, t
         suspended = sqlite_bulk.suspend_in_transaction(conn, "customer_stats")
         conn.execute(delete(s))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today)))
+        step(0.2)
         sqlite_bulk.restore_in_transaction(conn, suspended)
+        step(0.38)
         apply_tiers(conn, None)
+        step(0.4)
         rollups.rebuild_customer_months(conn)  # the dashboard's customer × month rollup, same rule
-        rollups.rebuild_bought(conn)  # the segment engine's last purchase per category / channel
+        step(0.55)
+        # the segment engine's last purchase per category / channel
+        rollups.rebuild_bought(conn, progress=lambda done: step(0.55 + 0.45 * done))
         return
     ids = sorted(set(customer_ids))
     _mark_windows(conn, today, False)
-    for chunk in _chunks(ids):
+    chunks = list(_chunks(ids))
+    for i, chunk in enumerate(chunks):
         conn.execute(delete(s).where(s.c.customer_id.in_(chunk)))
         conn.execute(insert(s).from_select(_STAT_COLUMNS, _stats_select(today, c.c.id.in_(chunk))))
+        step(0.4 * (i + 1) / len(chunks))
     apply_tiers(conn, ids)
-    rollups.refresh_customers(conn, ids)
+    step(0.45)
+    rollups.refresh_customers(conn, ids, progress=lambda done: step(0.45 + 0.55 * done))
+
+
+def _no_progress(_done: float) -> None:
+    pass
 
 
 def ensure_stats_rows(conn: Connection, customer_ids: Sequence[int], today: date | None = None) -> None:

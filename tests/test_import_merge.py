@@ -217,6 +217,31 @@ def test_progress_is_reported(db, samples):
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
 
+@pytest.mark.parametrize("everyone", [True, False])
+def test_bulk_progress_only_moves_forward_through_known_phases(db, samples, tmp_path, monkeypatch, everyone):
+    """The big-file path (indexes rebuilt one by one, stats refreshed in steps) reports progress that never
+    goes back, with texts from engine.PHASES (the wizard translates exactly those), and moves within the
+    long phases instead of sitting still."""
+    import loyalty_desktop.importing.engine as engine
+
+    monkeypatch.setattr(engine, "SUSPEND_MIN_ROWS", 1)
+    monkeypatch.setattr(engine, "BULK_THRESHOLD", 1)
+    seen: list[tuple[float, str]] = []
+    run_import(db, samples / "kiotviet_customers.xlsx", "customers", progress=lambda f, text: seen.append((f, text)))
+    if not everyone:  # many more customers than the sales touch: the stats refresh goes customer by customer
+        rows = [["Điện thoại", "Tên khách hàng"]] + [[f"0912{k:06d}", f"Khách {k}"] for k in range(600)]
+        run_import(db, xlsx(tmp_path / "more.xlsx", rows), "customers")
+    sales: list[tuple[float, str]] = []
+    run_import(db, samples / "kiotviet_invoices.xlsx", "purchases", progress=lambda f, text: sales.append((f, text)))
+    for steps in (seen, sales):
+        fractions = [f for f, _text in steps]
+        assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+        assert {text for _f, text in steps} <= set(engine.PHASES)
+    assert len({f for f, text in seen if text == "Indexing customers"}) > 2  # index by index
+    assert len({f for f, text in sales if text == "Indexing purchases"}) > 2
+    assert len({f for f, text in sales if text == "Updating statistics"}) > 2  # the refresh in steps
+
+
 def test_report_saves_as_xlsx(db, samples, tmp_path):
     report = run_import(db, samples / "handmade_customers.xlsx", "customers")
     out = report.save_xlsx(tmp_path / "report.xlsx")

@@ -241,6 +241,14 @@ def _display(rec: dict) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Running
 
+# Every progress text run_import reports (the import wizard translates each one). The fractions passed with
+# them follow a big import's time: reading and normalising ~45%, writing, indexes, then derived data.
+PHASES = ("Reading the file", "Reading rows", "Matching existing customers", "Writing customers",
+          "Indexing customers", "Indexing for search", "Creating statistics rows", "Writing tags",
+          "Looking for invoices already imported", "Matching customers", "Writing purchases",
+          "Indexing purchases", "Updating the sales rollup", "Updating statistics", "Saving")
+
+
 class _Progress:
     """Progress + cancel check; also times each phase (``report.timings``, printed by the benchmark)."""
 
@@ -482,8 +490,10 @@ def _suspend_indexes(raw, table: str, new_rows: int):
     return sqlite_bulk.suspend_indexes(raw, table)
 
 
-def _restore_indexes(raw, suspended) -> None:
-    sqlite_bulk.restore_indexes(raw, suspended)
+def _restore_indexes(raw, suspended, tick=None, start: float = 0.0, end: float = 0.0, text: str = "") -> None:
+    """``sqlite_bulk.restore_indexes``; with ``tick``, progress from ``start`` to ``end`` index by index."""
+    step = None if tick is None else (lambda done, total: tick(start + (end - start) * done / total, text))
+    sqlite_bulk.restore_indexes(raw, suspended, step)
 
 
 _DAY_TRIGGER = "rollup_purchase_ai"
@@ -699,13 +709,14 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date, tic
         for name in search_index.TRIGGERS:
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
     suspended = _suspend_indexes(raw, "customer", len(rows))
-    for batch in _chunks(rows, WRITE_BATCH):
+    total = max(1, len(rows))
+    for i, batch in enumerate(_chunks(rows, WRITE_BATCH)):
+        if tick is not None:
+            tick(0.46 + 0.14 * (i * WRITE_BATCH) / total, "Writing customers")
         _insert_rows(conn, raw, c, _CUSTOMER_INSERT, batch)
     rows = []
     if suspended:
-        if tick is not None:
-            tick(0.74, "Indexing customers")
-        _restore_indexes(raw, suspended)
+        _restore_indexes(raw, suspended, tick, 0.6, 0.76, "Indexing customers")
     if tick is not None:
         tick(0.76, "Indexing for search")
     if bulk:
@@ -720,7 +731,7 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date, tic
     # Every customer has one stats row: the new ones start at zero (set-based: they are exactly id > max).
     s = CustomerStats.__table__
     if tick is not None:
-        tick(0.8, "Creating statistics rows")
+        tick(0.85, "Creating statistics rows")
     conn.execute(insert(s).from_select(
         ["customer_id", "as_of", "province", "region"],
         select(c.c.id, literal(today, type_=s.c.as_of.type), c.c.province, c.c.region).where(c.c.id > max_before)))
@@ -749,7 +760,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     rejects = report.rejects
     warnings = report.warnings
     rows_read = merged_rows = 0
-    for chunk in _data_chunks(data, plan, tick, 0.6):
+    for chunk in _data_chunks(data, plan, tick, 0.45):
         for (_rowno, row), (rec, reject) in zip(chunk, customer_records(norm, chunk, warnings)):
             if reject is not None:
                 if looks_like_footer(row) or _blank(row):
@@ -768,7 +779,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     report.merged += merged_rows
     data.release()
     report.rejected = len(rejects)
-    tick(0.6, "Matching existing customers")
+    tick(0.45, "Matching existing customers")
     existing = _existing_customers(conn, merged.keys())
     now = datetime.now().replace(microsecond=0)
     new_records = [r for ph, r in merged.items() if ph not in existing]
@@ -777,10 +788,10 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
         changes = _update_for(ex, merged[ph], options.update_existing)
         if changes:
             updates.append((ex["id"], changes))
-    tick(0.7, "Writing customers")
+    tick(0.46, "Writing customers")
     new_ids = _insert_customers(conn, new_records, now, today, tick)
     _apply_updates(conn, updates, now)
-    tick(0.85, "Writing tags")
+    tick(0.9, "Writing tags")
     tagged: dict[int, list[str]] = {}
     for ph, rec in merged.items():
         if rec.get("tags"):
@@ -791,7 +802,7 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     report.created = len(new_ids)
     report.updated = len({cid for cid, _ in updates} | (tag_touched & existing_ids))
     report.unchanged = len(existing) - report.updated
-    tick(0.95, "Updating statistics")
+    tick(0.97, "Updating statistics")
     # New customers got their zero stats row in _insert_customers; a customer import adds no purchase,
     # so nobody's stats or tier change.
 
@@ -821,7 +832,7 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     invoices: dict[str, list] = {}
     setdefault = invoices.setdefault
     rows_read = merged = 0
-    for chunk in _data_chunks(data, plan, tick, 0.55):
+    for chunk in _data_chunks(data, plan, tick, 0.45):
         for (_rowno, row), rec in zip(chunk, purchase_rows(norm, chunk, report.warnings)):
             if type(rec) is not list:  # a reject
                 if looks_like_footer(row) or _blank(row):
@@ -848,7 +859,7 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     source = plan.source or "import"
     raw = _sqlite(conn)
 
-    tick(0.55, "Looking for invoices already imported")
+    tick(0.45, "Looking for invoices already imported")
     known: set[str] = set()
     if raw is not None:
         if raw.execute("SELECT 1 FROM purchase WHERE source = ? LIMIT 1", (source,)).fetchone() is not None:
@@ -862,7 +873,7 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     new_invoices = [inv for code, inv in invoices.items() if code not in known] if known else list(invoices.values())
     invoices.clear()
 
-    tick(0.6, "Matching customers")
+    tick(0.47, "Matching customers")
     phones = {inv[P_E164] for inv in new_invoices if inv[P_E164]}
     by_phone = _ids_by(conn, raw, "phone", phones)
     existing_ids = set(by_phone.values())
@@ -894,7 +905,7 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
     by_phone.update(new_ids)
     report.created = len(new_ids)
 
-    tick(0.7, "Writing purchases")
+    tick(0.5, "Writing purchases")
     rows = []
     append = rows.append
     ppv = int(get_setting(conn, "points_per_vnd") or 0) if options.award_points else 0
@@ -956,15 +967,14 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
         rows.sort(key=lambda r: (r[0] or 0, r[3]))
     total = max(1, len(rows))
     for i, batch in enumerate(_chunks(rows, WRITE_BATCH)):
-        tick(0.7 + 0.2 * (i * WRITE_BATCH) / total, "Writing purchases")
+        tick(0.5 + 0.12 * (i * WRITE_BATCH) / total, "Writing purchases")
         _insert_rows(conn, raw, p, _PURCHASE_COLUMNS, batch)
     report.purchases_added = len(rows)
     rows.clear()
     if suspended:
-        tick(0.88, "Indexing purchases")
-        _restore_indexes(raw, suspended)
+        _restore_indexes(raw, suspended, tick, 0.62, 0.76, "Indexing purchases")
     if day_counter is not None:
-        tick(0.9, "Updating the sales rollup")
+        tick(0.76, "Updating the sales rollup")
         _resume_day_rollup(conn, raw, day_counter)
     if points:
         stmt = update(c).where(c.c.id == bindparam("v_id")).values(points=c.c.points + bindparam("v_add"), updated_at=now)
@@ -973,13 +983,14 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
         report.points_awarded = sum(points.values())
     report.updated = len(touched & existing_ids)
 
-    tick(0.92, "Updating statistics")
+    tick(0.77, "Updating statistics")
     if touched:
         total_customers = conn.execute(select(func.count()).select_from(c)).scalar() or 1
+        stats_progress = lambda done: tick(0.77 + 0.21 * done, "Updating statistics")  # noqa: E731
         if len(touched) > total_customers // 2:
-            refresh_stats(conn, None, today=today)
+            refresh_stats(conn, None, today=today, progress=stats_progress)
         else:
-            refresh_stats(conn, touched, today=today)
+            refresh_stats(conn, touched, today=today, progress=stats_progress)
 
 
 _PURCHASE_COLUMNS = ("customer_id", "source", "invoice_code", "purchased_at", "amount", "discount", "category",

@@ -1775,6 +1775,10 @@ Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.<
         <translation>Đang ghi khách hàng</translation>
     </message>
     <message>
+        <source>Indexing customers</source>
+        <translation>Đang lập chỉ mục khách hàng</translation>
+    </message>
+    <message>
         <source>Indexing for search</source>
         <translation>Đang lập chỉ mục tìm kiếm</translation>
     </message>
@@ -1785,6 +1789,14 @@ Nếu lỗi lặp lại, vui lòng gửi tệp này cho bộ phận hỗ trợ.<
     <message>
         <source>Writing tags</source>
         <translation>Đang ghi thẻ</translation>
+    </message>
+    <message>
+        <source>Indexing purchases</source>
+        <translation>Đang lập chỉ mục đơn hàng</translation>
+    </message>
+    <message>
+        <source>Updating the sales rollup</source>
+        <translation>Đang cập nhật tổng hợp doanh thu</translation>
     </message>
     <message>
         <source>Updating statistics</source>

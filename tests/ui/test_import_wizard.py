@@ -117,3 +117,17 @@ def qtbot_button():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_wizard_names_every_import_phase(ctx, qtbot):
+    """Each progress text the importer reports has a translated name in the wizard (a missing one would
+    show up in English on a Vietnamese screen)."""
+    from loyalty_desktop.importing.engine import PHASES
+    from loyalty_desktop.ui.pages.import_wizard import ImportWizard
+
+    wizard = ImportWizard(ctx, None, kind="customers")
+    qtbot.addWidget(wizard)
+    assert set(wizard.phase_names()) == set(PHASES)
+    wizard._on_progress(0.5, "Indexing purchases")
+    assert wizard.run_step.text() == wizard.phase_names()["Indexing purchases"]
+    assert wizard.progress.value() == 500

@@ -440,21 +440,27 @@ class ImportWizard(QDialog):
     def _on_progress(self, fraction: float, text: str) -> None:
         if fraction >= 0:
             self.progress.setValue(int(fraction * 1000))
-        steps = {
+        self.run_step.setText(self.phase_names().get(text, text))
+
+    def phase_names(self) -> dict[str, str]:
+        """The importer's progress texts (``importing.engine.PHASES``) as shown to the user."""
+        return {
             "Reading the file": self.tr("Reading the file"),
             "Reading rows": self.tr("Reading rows"),
             "Matching existing customers": self.tr("Matching existing customers"),
             "Writing customers": self.tr("Writing customers"),
+            "Indexing customers": self.tr("Indexing customers"),
             "Indexing for search": self.tr("Indexing for search"),
             "Creating statistics rows": self.tr("Creating statistics rows"),
             "Writing tags": self.tr("Writing tags"),
-            "Updating statistics": self.tr("Updating statistics"),
             "Looking for invoices already imported": self.tr("Looking for invoices already imported"),
             "Matching customers": self.tr("Matching customers"),
             "Writing purchases": self.tr("Writing purchases"),
+            "Indexing purchases": self.tr("Indexing purchases"),
+            "Updating the sales rollup": self.tr("Updating the sales rollup"),
+            "Updating statistics": self.tr("Updating statistics"),
             "Saving": self.tr("Saving"),
         }
-        self.run_step.setText(steps.get(text, text))
 
     def cancel_import(self) -> None:
         if self._task is not None:

@@ -30,3 +30,12 @@ def samples(tmp_path) -> Path:
     target = tmp_path / "samples"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _no_parsed_file_between_tests():
+    """The importer keeps the last parsed spreadsheet for the next read of the same file: not across tests."""
+    yield
+    from loyalty_desktop.importing.readers import forget_parsed
+
+    forget_parsed()

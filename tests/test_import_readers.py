@@ -359,3 +359,58 @@ def test_released_sheet_is_freed_and_cannot_be_read_again(samples):
     with pytest.raises(RuntimeError):
         next(data.iter_blocks(10))
     wb.close()
+
+
+class _CountingBook:
+    """python_calamine.CalamineWorkbook, counting the sheet parses (the expensive call)."""
+
+    loads = 0
+
+    def __init__(self, real) -> None:
+        self._real = real
+
+    @classmethod
+    def from_path(cls, path):
+        return cls(_CountingBook.real.from_path(path))
+
+    def get_sheet_by_name(self, name):
+        _CountingBook.loads += 1
+        return self._real.get_sheet_by_name(name)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@pytest.fixture
+def counted_parses(monkeypatch):
+    import python_calamine
+
+    _CountingBook.real, _CountingBook.loads = python_calamine.CalamineWorkbook, 0
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", _CountingBook)
+    return _CountingBook
+
+
+def test_preview_and_import_of_an_unchanged_file_parse_it_once(db, tmp_path, counted_parses):
+    """The wizard previews a file, again after a mapping change, then imports it: calamine parses the
+    sheet once. An import that has read every row lets it go; a changed file is parsed again."""
+    import os
+
+    from loyalty_desktop.importing import preview
+    from loyalty_desktop.importing.readers import parsed_file
+
+    rows = [["Tên khách hàng", "Điện thoại", "Ghi chú"]] + [[f"Khách {k}", f"0912{k:06d}", ""] for k in range(30)]
+    path = write_xlsx(tmp_path / "khach.xlsx", {"DS": rows})
+    first = preview(path, "customers")
+    again = preview(path, "customers", mapping={0: "name", 1: "phone"})  # the user ignored "Ghi chú"
+    assert first.mapping[2] == "note" and 2 not in again.mapping
+    assert counted_parses.loads == 1 and parsed_file() is not None
+    report = run_import(db, path, "customers", ImportOptions(mapping={"Tên khách hàng": "name", "Điện thoại": "phone"}))
+    assert report.created == 30 and counted_parses.loads == 1
+    assert parsed_file() is None  # every row was read: the parsed sheet is freed
+    # The shop owner adds a row in Excel and saves: the next read sees it.
+    write_xlsx(path, {"DS": rows + [["Khách mới", "0987000001", ""]]})
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert preview(path, "customers").estimated_rows == 31
+    assert counted_parses.loads == 2
+    assert run_import(db, path, "customers").created == 1

@@ -319,9 +319,10 @@ def read_delivery_report(path: str | Path) -> list[tuple[str | None, str, Any]]:
     book = open_workbook(path)
     try:
         sheet = book.read(book.resolve_sheet(None))
+        rows = sheet.rows
+        sheet.release()  # read once: nothing to keep for a next read
     finally:
         book.close()
-    rows = sheet.rows
     phone_col, status_col, start = 0, 1, 0
     for i, row in enumerate(rows[:20]):
         names = [_norm(v) for v in row]

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import itertools
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
@@ -180,14 +181,78 @@ def _row_has_value(row: list[Any]) -> bool:
     return False
 
 
+class _ParsedFile:
+    """The last file calamine opened, with the sheet it parsed, kept for the next read of the same
+    unchanged file (same path, size and modification time).
+
+    The import wizard reads a file for its preview, again after each change to the column mapping, and
+    then imports it; calamine parses a whole sheet at once (about 28 s for a 1M-row .xlsx on a 2-core PC),
+    so each read used to start from scratch. One file is kept. An import drops it once its rows are read
+    (``SheetData.release``); the wizard drops it when it closes (:func:`forget_parsed`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.key: tuple | None = None
+        self.book = None  # python_calamine.CalamineWorkbook
+        self.sheets: dict[str, object] = {}  # name -> parsed CalamineSheet (the last one read)
+
+    def take(self, key: tuple, open_book) -> tuple[object, dict[str, object]]:
+        """The kept workbook and sheets for ``key``, or ``open_book()``'s (kept from now on)."""
+        with self._lock:
+            if key == self.key:
+                return self.book, self.sheets
+        book = open_book()
+        with self._lock:
+            self._close_locked()
+            self.key, self.book, self.sheets = key, book, {}
+            return book, self.sheets
+
+    def holds(self, book) -> bool:
+        with self._lock:
+            return book is self.book
+
+    def forget(self, key: tuple | None = None) -> None:
+        """Drop the kept file (only if it is ``key``, when given)."""
+        with self._lock:
+            if key is None or key == self.key:
+                self._close_locked()
+
+    def _close_locked(self) -> None:
+        book, self.key, self.book, self.sheets = self.book, None, None, {}
+        if book is not None:
+            try:
+                book.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+
+_PARSED = _ParsedFile()
+
+
+def forget_parsed() -> None:
+    """Free the file kept for the next read (the import wizard closing)."""
+    _PARSED.forget()
+
+
+def parsed_file() -> tuple | None:
+    """The identity (path, size, times) of the file kept for the next read, or None (tests, diagnostics)."""
+    return _PARSED.key
+
+
+def _file_key(path: Path) -> tuple:
+    st = path.stat()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 class CalamineBook(Workbook):
     def __init__(self, path: Path, fmt: str) -> None:
         super().__init__(path)
         self.format = fmt
         import python_calamine as pc
 
+        self._key = _file_key(path)
         try:
-            self._wb = pc.CalamineWorkbook.from_path(str(path))
+            self._wb, self._sheets = _PARSED.take(self._key, lambda: pc.CalamineWorkbook.from_path(str(path)))
             names = self._wb.sheet_names
         except pc.PasswordError as exc:
             raise _password_protected(path) from exc
@@ -197,7 +262,6 @@ class CalamineBook(Workbook):
             raise _damaged(path, exc) from exc
         self._names = list(names)
         self._cache: dict[str, SheetData] = {}
-        self._sheets: dict[str, object] = {}
 
     @property
     def sheet_names(self) -> list[str]:
@@ -210,7 +274,8 @@ class CalamineBook(Workbook):
             return self._sheets[name]
         try:
             ws = self._wb.get_sheet_by_name(name)
-            self._sheets = {name: ws}  # loading a sheet is the expensive part: keep the last one
+            self._sheets.clear()  # loading a sheet is the expensive part: keep the last one (shared, see _ParsedFile)
+            self._sheets[name] = ws
             return ws
         except pc.PasswordError as exc:
             raise _password_protected(self.path) from exc
@@ -245,6 +310,7 @@ class CalamineBook(Workbook):
         def release():
             self._cache.pop(name, None)
             self._sheets.pop(name, None)
+            _PARSED.forget(self._key)  # every row was read: nothing is left to reuse
 
         data = SheetData(name, rows, height=start[0] + (ws.height or 0), merged=merged, on_release=release,
                          raw_factory=ws.iter_rows, translate=lambda exc: _damaged(path, exc))
@@ -262,6 +328,8 @@ class CalamineBook(Workbook):
         return False
 
     def close(self) -> None:
+        if _PARSED.holds(self._wb):
+            return  # kept for the next read of this file (_ParsedFile closes it when it lets go)
         try:
             self._wb.close()
         except Exception:  # noqa: BLE001

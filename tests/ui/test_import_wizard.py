@@ -131,3 +131,16 @@ def test_wizard_names_every_import_phase(ctx, qtbot):
     wizard._on_progress(0.5, "Indexing purchases")
     assert wizard.run_step.text() == wizard.phase_names()["Indexing purchases"]
     assert wizard.progress.value() == 500
+
+
+def test_closing_the_wizard_frees_the_parsed_file(ctx, qtbot, samples):
+    """The preview keeps calamine's parsed sheet for the import; cancelling the wizard lets it go."""
+    from loyalty_desktop.importing.readers import parsed_file
+    from loyalty_desktop.ui.pages.import_wizard import ImportWizard
+
+    wizard = ImportWizard(ctx, None, kind="customers", path=str(samples / "kiotviet_customers.xlsx"))
+    qtbot.addWidget(wizard)
+    qtbot.waitUntil(lambda: wizard.preview is not None, timeout=20000)
+    assert parsed_file() is not None
+    wizard.reject()
+    assert parsed_file() is None

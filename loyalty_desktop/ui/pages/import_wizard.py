@@ -639,5 +639,8 @@ class ImportWizard(QDialog):
         if self._task is not None:
             return  # cancel the import first
         self.ctx.tasks.cancel("import-preview")
+        from loyalty_desktop.importing.readers import forget_parsed
+
+        forget_parsed()  # the parsed sheet kept from the preview for the import is not needed any more
         super().reject()
 

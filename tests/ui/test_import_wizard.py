@@ -128,9 +128,11 @@ def test_wizard_names_every_import_phase(ctx, qtbot):
     wizard = ImportWizard(ctx, None, kind="customers")
     qtbot.addWidget(wizard)
     assert set(wizard.phase_names()) == set(PHASES)
+    wizard._on_progress(0.0, "Reading the file")  # one long call: a busy bar, not a bar stuck at 0%
+    assert wizard.progress.maximum() == 0
     wizard._on_progress(0.5, "Indexing purchases")
     assert wizard.run_step.text() == wizard.phase_names()["Indexing purchases"]
-    assert wizard.progress.value() == 500
+    assert (wizard.progress.maximum(), wizard.progress.value()) == (1000, 500)
 
 
 def test_closing_the_wizard_frees_the_parsed_file(ctx, qtbot, samples):
@@ -140,7 +142,9 @@ def test_closing_the_wizard_frees_the_parsed_file(ctx, qtbot, samples):
 
     wizard = ImportWizard(ctx, None, kind="customers", path=str(samples / "kiotviet_customers.xlsx"))
     qtbot.addWidget(wizard)
+    assert not wizard.file_busy.isHidden()  # busy while the file is read
     qtbot.waitUntil(lambda: wizard.preview is not None, timeout=20000)
+    assert wizard.file_busy.isHidden()
     assert parsed_file() is not None
     wizard.reject()
     assert parsed_file() is None

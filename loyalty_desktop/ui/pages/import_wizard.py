@@ -133,6 +133,14 @@ class ImportWizard(QDialog):
         self.file_status = QLabel(objectName="Muted")
         self.file_status.setWordWrap(True)
         lay.addWidget(self.file_status)
+        # Busy while the file is read: calamine parses a whole sheet in one call (~28 s for 1M rows),
+        # with no progress to report.
+        self.file_busy = QProgressBar()
+        self.file_busy.setRange(0, 0)
+        self.file_busy.setTextVisible(False)
+        self.file_busy.setFixedHeight(6)
+        self.file_busy.hide()
+        lay.addWidget(self.file_busy)
         hint = QLabel(self.tr(
             "Excel (.xlsx, .xls), OpenDocument (.ods) and CSV files. Exports from KiotViet and Sapo are "
             "recognised; for your own sheet the columns are matched by their titles and you can correct them "
@@ -182,12 +190,14 @@ class ImportWizard(QDialog):
         self.preview = None
         self.file_status.setObjectName("Muted")
         self.file_status.setText(self.tr("Reading the file…"))
+        self.file_busy.show()
         self._refresh_buttons()
         self.ctx.tasks.run("import-preview", _preview_task, self.ctx.db, path, self.kind, sheet, self._mapping,
                            on_result=self._on_preview, on_error=self._on_preview_error)
 
     def _on_preview(self, pv) -> None:
         self.preview = pv
+        self.file_busy.hide()
         current = self.sheet_combo.currentText()
         if [self.sheet_combo.itemText(i) for i in range(self.sheet_combo.count())] != pv.sheets:
             self.sheet_combo.clear()
@@ -205,6 +215,7 @@ class ImportWizard(QDialog):
 
     def _on_preview_error(self, exc) -> None:
         self.preview = None
+        self.file_busy.hide()
         self.file_status.setText(self.ctx.error_text(exc))
         self.file_status.setStyleSheet(f"color: {style.DANGER};")
         self._refresh_buttons()
@@ -428,6 +439,7 @@ class ImportWizard(QDialog):
             save_mapping=self.remember.isChecked(),
         )
         self.report = None
+        self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.run_step.setText(self.tr("Reading the file"))
         self.cancel_button.setEnabled(True)
@@ -438,7 +450,10 @@ class ImportWizard(QDialog):
             on_finished=self._on_finished, write=True)
 
     def _on_progress(self, fraction: float, text: str) -> None:
-        if fraction >= 0:
+        if text == "Reading the file":  # one long call with nothing to count: a busy bar
+            self.progress.setRange(0, 0)
+        elif fraction >= 0:
+            self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))
         self.run_step.setText(self.phase_names().get(text, text))
 

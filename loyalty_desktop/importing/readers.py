@@ -183,7 +183,7 @@ def _row_has_value(row: list[Any]) -> bool:
 
 class _ParsedFile:
     """The last file calamine opened, with the sheet it parsed, kept for the next read of the same
-    unchanged file (same path, size and modification time).
+    unchanged file (same path, size, modification and change times, file id).
 
     The import wizard reads a file for its preview, again after each change to the column mapping, and
     then imports it; calamine parses a whole sheet at once (about 28 s for a 1M-row .xlsx on a 2-core PC),

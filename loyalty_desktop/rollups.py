@@ -384,16 +384,13 @@ class SalesDayCounter:
     def write(self, conn: Connection) -> int:
         """Replace ``rollup_sales_day`` with the counted cells; returns how many rows were written."""
         conn.execute(text(f"DELETE FROM {DAY}"))
-        rows = self._rows()
-        if rows:  # plain DBAPI executemany: 76k rows in ~0.1 s
-            conn.exec_driver_sql(_DAY_INSERT + "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        return len(rows)
+        return self.add_to(conn)
 
     def add_to(self, conn: Connection) -> int:
         """Add the counted cells to ``rollup_sales_day`` (purchases written while its insert trigger was
         dropped, e.g. a bulk import); returns how many cells were added."""
         rows = self._rows()
-        if rows:
+        if rows:  # plain DBAPI executemany: 76k rows in ~0.1 s
             conn.exec_driver_sql(_DAY_INSERT + "VALUES (?, ?, ?, ?, ?, ?, ?) " + _DAY_ADD_UPSERT, rows)
         return len(rows)
 

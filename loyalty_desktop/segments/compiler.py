@@ -343,18 +343,21 @@ def _md_month(m: int) -> ColumnElement:
     return and_(c.c.birth_md >= m * 100 + 1, c.c.birth_md <= m * 100 + 31)
 
 
-def _named(names: list[str]) -> ColumnElement:
-    """The tags with these names (case- and accent-insensitive), as a predicate over ``tag``."""
+def _folded(names: list[str]) -> list[str]:
+    """Tag / tag-group names as their ``name_folded`` column holds them (case- and accent-insensitive)."""
     from loyalty_desktop.vn.text import fold
 
-    return t.c.name_folded.in_(sorted({fold(n) for n in names}))
+    return sorted({fold(n) for n in names})
+
+
+def _named(names: list[str]) -> ColumnElement:
+    """The tags with these names (case- and accent-insensitive), as a predicate over ``tag``."""
+    return t.c.name_folded.in_(_folded(names))
 
 
 def _in_groups(names: list[str]) -> ColumnElement:
     """The tags of the tag groups with these names, as a predicate over ``tag``."""
-    from loyalty_desktop.vn.text import fold
-
-    return t.c.group_id.in_(select(tg.c.id).where(tg.c.name_folded.in_(sorted({fold(n) for n in names}))))
+    return t.c.group_id.in_(select(tg.c.id).where(tg.c.name_folded.in_(_folded(names))))
 
 
 def _cond_names(cond: Condition) -> list[str]:

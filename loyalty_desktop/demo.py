@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import os
 import random
 import sqlite3
 import time as _time
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
+from loyalty_desktop import sqlite_bulk
 from loyalty_desktop.errors import Cancelled, UserError
 
 ProgressFn = Callable[[float, str], None]
@@ -670,9 +670,10 @@ def _generate(database, n_customers, n_purchases, seed, progress, cancelled, tod
             mode = "wal"
         raw.execute("PRAGMA synchronous=OFF")
         raw.execute("PRAGMA foreign_keys=OFF")
-        raw.execute("PRAGMA temp_store=MEMORY")
         raw.execute("PRAGMA cache_size=-262144")  # 256 MiB
-        raw.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")  # parallel sorts in CREATE INDEX
+        # Sorts (CREATE INDEX) on worker threads: they need temp files, see sqlite_bulk.
+        raw.execute("PRAGMA temp_store=FILE")
+        raw.execute(f"PRAGMA threads={sqlite_bulk.SORT_THREADS}")
         raw.execute("PRAGMA busy_timeout=10000")
         raw.set_progress_handler(lambda: 1 if is_cancelled() else 0, 200_000)
         engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
@@ -685,9 +686,10 @@ def _generate(database, n_customers, n_purchases, seed, progress, cancelled, tod
                 stats.refresh_stats(conn, None, today=today)
                 check()
                 stats.refresh_rfm(conn)
-                for name, _tbl, sql_text in result.later_indexes:
-                    report(0.93, f"Building index {name}")
-                    raw.execute(sql_text)
+                with sqlite_bulk.sort_cache(raw):
+                    for name, _tbl, sql_text in result.later_indexes:
+                        report(0.93, f"Building index {name}")
+                        raw.execute(sql_text)
                 phases["stats"] = _time.perf_counter() - t
                 t = _time.perf_counter()
                 report(0.94, "Search index")
@@ -852,10 +854,11 @@ def _load(raw, conn, n_customers, n_purchases, seed, today, report, check, phase
     # Indexes back (customer_stats ones after the stats are computed: cheaper than maintaining them).
     t = _time.perf_counter()
     now_idx = [i for i in indexes if i[1] != "customer_stats"]
-    for k, (name, _tbl, sql_text) in enumerate(now_idx):
-        report(0.70 + 0.16 * k / max(1, len(now_idx)), f"Building index {name}")
-        raw.execute(sql_text)
-        check()
+    with sqlite_bulk.sort_cache(raw):
+        for k, (name, _tbl, sql_text) in enumerate(now_idx):
+            report(0.70 + 0.16 * k / max(1, len(now_idx)), f"Building index {name}")
+            raw.execute(sql_text)
+            check()
     for _name, _tbl, sql_text in triggers:
         raw.execute(sql_text)
     from loyalty_desktop import tag_masks

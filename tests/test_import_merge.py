@@ -242,6 +242,35 @@ def test_bulk_progress_only_moves_forward_through_known_phases(db, samples, tmp_
     assert len({f for f, text in sales if text == "Updating statistics"}) > 2  # the refresh in steps
 
 
+def test_a_bulk_import_builds_its_indexes_with_parallel_sorts_and_leaves_the_connection_as_it_was(db, samples,
+                                                                                                  monkeypatch):
+    """Index builds run with temp files and worker threads (SQLite's sorter uses threads only then); the
+    connection goes back to the pool with the app's own settings (temporary tables in memory)."""
+    import contextlib
+
+    import loyalty_desktop.importing.engine as engine
+    from loyalty_desktop import sqlite_bulk
+
+    monkeypatch.setattr(engine, "SUSPEND_MIN_ROWS", 1)
+    seen = []
+    real = sqlite_bulk.sort_cache
+
+    @contextlib.contextmanager
+    def recording(raw):
+        seen.append((raw.execute("PRAGMA temp_store").fetchone()[0], raw.execute("PRAGMA threads").fetchone()[0]))
+        with real(raw):
+            yield
+
+    monkeypatch.setattr(sqlite_bulk, "sort_cache", recording)
+    run_import(db, samples / "kiotviet_customers.xlsx", "customers")
+    run_import(db, samples / "kiotviet_invoices.xlsx", "purchases")
+    assert seen and set(seen) == {(1, sqlite_bulk.SORT_THREADS)}
+    with db.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw.execute("PRAGMA temp_store").fetchone()[0] == 2
+        assert raw.execute("PRAGMA threads").fetchone()[0] == 0
+
+
 def test_report_saves_as_xlsx(db, samples, tmp_path):
     report = run_import(db, samples / "handmade_customers.xlsx", "customers")
     out = report.save_xlsx(tmp_path / "report.xlsx")

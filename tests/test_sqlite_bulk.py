@@ -53,3 +53,56 @@ def test_suspended_indexes_come_back_with_their_statistics(raw):
     assert raw.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_t_amount'").fetchone() == stat
     plan = raw.execute("EXPLAIN QUERY PLAN SELECT id FROM t WHERE amount = 3").fetchall()
     assert any("ix_t_amount" in str(r) for r in plan)
+
+
+def _sort_settings(conn) -> tuple[int, int]:
+    return conn.execute("PRAGMA temp_store").fetchone()[0], conn.execute("PRAGMA threads").fetchone()[0]
+
+
+def test_parallel_sorts_sets_up_temp_files_and_threads_then_puts_the_settings_back(raw):
+    raw.execute("PRAGMA temp_store=MEMORY")  # what the app's connections use
+    with sqlite_bulk.parallel_sorts(raw):
+        # SQLite's sorter uses worker threads only with temp files
+        assert _sort_settings(raw) == (1, sqlite_bulk.SORT_THREADS)
+        raw.execute("BEGIN")
+        sqlite_bulk.insert_rows(raw, "t", ("code", "amount", "note"), [(f"C{i}", i, None) for i in range(50)])
+        raw.execute("COMMIT")
+    assert _sort_settings(raw) == (2, 0)
+
+
+def test_parallel_sorts_changes_nothing_inside_an_open_transaction(raw):
+    raw.execute("PRAGMA temp_store=MEMORY")
+    raw.execute("BEGIN")
+    raw.execute("INSERT INTO t (code) VALUES ('A')")
+    with sqlite_bulk.parallel_sorts(raw):
+        assert _sort_settings(raw) == (2, 0)
+    raw.execute("ROLLBACK")
+    with sqlite_bulk.parallel_sorts(None):  # not SQLite: nothing to set up
+        pass
+
+
+def test_indexes_are_built_with_a_small_cache_and_the_cache_comes_back(raw):
+    raw.execute("PRAGMA cache_size=-65536")
+    raw.execute("BEGIN")
+    sqlite_bulk.insert_rows(raw, "t", ("code", "amount", "note"), [(f"C{i}", i % 7, None) for i in range(500)])
+    suspended = sqlite_bulk.suspend_indexes(raw, "t")
+    sizes = []
+    original = raw.execute
+
+    class Spy:  # sqlite3.Connection.execute cannot be patched: wrap the connection instead
+        def __getattr__(self, name):
+            return getattr(raw, name)
+
+        def execute(self, sql, *args):
+            if sql.startswith("CREATE INDEX"):
+                sizes.append(original("PRAGMA cache_size").fetchone()[0])
+            return original(sql, *args)
+
+    sqlite_bulk.restore_indexes(Spy(), suspended)
+    raw.execute("COMMIT")
+    assert sizes == [-sqlite_bulk.SORT_CACHE_KIB]
+    assert raw.execute("PRAGMA cache_size").fetchone()[0] == -65536
+    assert raw.execute("SELECT count(*) FROM t INDEXED BY ix_t_amount WHERE amount = 3").fetchone()[0] == 71
+    raw.execute("PRAGMA cache_size=-2000")  # already small: left as it is
+    with sqlite_bulk.sort_cache(raw):
+        assert raw.execute("PRAGMA cache_size").fetchone()[0] == -2000

@@ -294,7 +294,8 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with db.connect() as conn:
+        # Index builds and big sorts may use worker threads (set up outside the transaction: SQLite's rule).
+        with db.connect() as conn, sqlite_bulk.parallel_sorts(_sqlite(conn)):
             trans = conn.begin()
             raw = conn.connection.driver_connection
             try:

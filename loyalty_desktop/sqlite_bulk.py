@@ -29,7 +29,7 @@ from typing import Callable, Iterator, Sequence
 SORT_THREADS = min(4, os.cpu_count() or 1)
 # Page cache while indexes are built: the sorter's runs are about this size, so a big sort is split
 # into runs that worker threads sort and merge (a 512 MiB cache kept 1M purchases in one run).
-SORT_CACHE_KIB = 16 * 1024
+SORT_CACHE_KIB = 2 * 1024
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from loyalty_desktop import customers as cu
 from loyalty_desktop import search_index
@@ -44,13 +44,62 @@ def test_search_index_kept_in_sync_by_triggers(shop):
     db, ids = shop
     with db.begin() as conn:
         assert search_index.in_sync(conn)
-        cu.update_customer(conn, ids["Lê Đức Thọ"], {"full_name": "Lê Văn Tám"})
+        cu.update_customer(conn, ids["Lê Đức Thọ"], {"full_name": "Lê Văn Tám", "phone": "0977 111 222"})
         cu.delete_customers(conn, [ids["Đặng Văn Lâm"]])
         assert search_index.in_sync(conn)
+        assert cu.count_customers(conn, cu.CustomerQuery(search="0977111")) == 1
         q = cu.CustomerQuery(search="van tam")
         assert names(cu.fetch_page(conn, q).rows) == ["Lê Văn Tám"]
         assert cu.count_customers(conn, cu.CustomerQuery(search="duc tho")) == 0
         assert cu.count_customers(conn, cu.CustomerQuery(search="dang van lam")) == 0
+
+
+def test_search_index_check_sees_an_index_out_of_step(shop):
+    """in_sync compares the index with the customers themselves (a check that cannot fail is no check)."""
+    db, ids = shop
+    with db.begin() as conn:
+        conn.execute(text(f"DROP TRIGGER {search_index.TABLE}_au"))
+        cu.update_customer(conn, ids["Lê Đức Thọ"], {"full_name": "Lê Văn Tám"})
+        assert not search_index.in_sync(conn)
+        search_index.rebuild(conn)
+        assert search_index.in_sync(conn)
+        assert cu.count_customers(conn, cu.CustomerQuery(search="van tam")) == 1
+
+
+def test_migration_0009_moves_the_search_index_to_external_content_and_back(tmp_path):
+    from alembic import command
+
+    from loyalty_desktop.db import _alembic_config, make_engine, upgrade
+
+    engine = make_engine(str(tmp_path / "m.db"))
+    upgrade(engine, "0008")
+    now = datetime(2026, 1, 1)
+    with engine.begin() as conn:  # customers written under the 0003–0008 index and its triggers
+        for k, name in enumerate(["nguyen van an", "tran thi binh", "le van cuong"]):
+            conn.execute(text("INSERT INTO customer (full_name, name_folded, phone, phone_type, gender, points, "
+                              "sms_opt_out, created_at, updated_at) VALUES (:n, :n, :p, 'mobile', 'unknown', 0, 0, "
+                              ":t, :t)"), {"n": name, "p": f"+8491234567{k}", "t": now})
+
+    def matches(conn, q):
+        return sorted(conn.execute(text(f"SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE} "
+                                        "MATCH :q"), {"q": q}).scalars())
+
+    upgrade(engine, "head")
+    with engine.begin() as conn:
+        table_sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": search_index.TABLE}).scalar()
+        assert "content='customer_search_source'" in table_sql and "columnsize=0" in table_sql
+        assert search_index.in_sync(conn)
+        assert matches(conn, '"van"') == [1, 3] and matches(conn, '"0912345671"') == [2]
+        conn.execute(text("UPDATE customer SET name_folded = 'pham van duc' WHERE id = 2"))
+        assert matches(conn, '"van"') == [1, 2, 3] and search_index.in_sync(conn)
+    command.downgrade(_alembic_config(engine), "0008")
+    with engine.begin() as conn:
+        assert "content=" not in conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                                              {"n": search_index.TABLE}).scalar()
+        assert matches(conn, '"van"') == [1, 2, 3]
+        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = :n"),
+                            {"n": search_index.SOURCE_VIEW}).scalar() == 0
+    engine.dispose()
 
 
 @pytest.mark.parametrize("text,expected", [

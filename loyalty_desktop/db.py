@@ -47,6 +47,14 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+# The sqlite3 module binds int, float and str directly but sends every other value (None, bool…)
+# through its adapter lookup, which costs ~0.9 µs a value when no adapter is registered (an int:
+# ~0.07 µs). An adapter that returns None binds the same NULL in a third of that time. The 200k new
+# customers of an import carry ~4.4 NULLs each: writing their rows took 2.3–2.6 s and takes 1.5–1.8 s.
+# ``{}.get`` is a C callable that returns None. (Bulk rows hold 0/1 rather than bools for the same reason.)
+sqlite3.register_adapter(type(None), {}.get)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")

@@ -136,3 +136,16 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("loyalty-desktop: error:") and "\n" not in err and "Traceback" not in err
     assert cli.main(["--db", str(tmp_path / "missing" / "x.db"), "init"]) == 1
+
+
+def test_none_binds_as_null_through_the_fast_adapter(tmp_path):
+    """loyalty_desktop.db registers an adapter for None (sqlite3's adapter lookup made each NULL cost ~12
+    ints); values must still arrive exactly as before."""
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+    conn = sqlite3.connect(tmp_path / "n.db")
+    conn.execute("CREATE TABLE t (a, b INTEGER, c TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", [(None, None, None), (None, 0, "x"), (1, None, None)])
+    assert conn.execute("SELECT typeof(a), typeof(b), typeof(c) FROM t ORDER BY rowid").fetchall() == [
+        ("null", "null", "null"), ("null", "integer", "text"), ("integer", "null", "null")]
+    assert conn.execute("SELECT count(*) FROM t WHERE a IS NULL").fetchone()[0] == 2
+    conn.close()

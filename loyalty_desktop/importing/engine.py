@@ -653,10 +653,11 @@ _CUSTOMER_INSERT = ("code", "full_name", "name_folded", "phone", "phone_raw", "p
                     "note", "points", "tier", "sms_opt_out", "created_at", "updated_at")
 
 
+# sms_opt_out 0, not False, and purchases' cancelled 0/1: an int binds ~12× faster than a bool (see db.py).
 _CUSTOMER_DEFAULTS = {"code": None, "full_name": "", "name_folded": "", "phone_raw": None, "phone_alt": None,
                       "phone_type": "mobile", "gender": "unknown", "birth_date": None, "birth_md": None, "email": None,
                       "address": None, "ward": None, "province": None, "old_province": None, "region": None,
-                      "note": None, "points": 0, "tier": None, "sms_opt_out": False, "created_at": None}
+                      "note": None, "points": 0, "tier": None, "sms_opt_out": 0, "created_at": None}
 
 
 _CUSTOMER_EMPTY = (("full_name", ""), ("name_folded", ""), ("phone_type", "mobile"), ("gender", "unknown"), ("points", 0))
@@ -952,7 +953,7 @@ def _import_purchases(conn, data, plan, options: ImportOptions, report: ImportRe
         else:
             stored = when_text(when)
         append((cid, source, inv[P_CODE], stored, amount, inv[P_DISCOUNT] or 0, inv[P_CATEGORY],
-                inv[P_CHANNEL], inv[P_BRANCH], inv[P_CANCELLED], import_id))
+                inv[P_CHANNEL], inv[P_BRANCH], 1 if inv[P_CANCELLED] else 0, import_id))
     report.walk_in += walk_in
     report.cancelled += sum(map(bool, map(operator.itemgetter(9), rows)))
     touched = set(map(operator.itemgetter(0), rows))

@@ -75,7 +75,8 @@ def test_indexes_recreated_with_model_names(small, db_path):
     assert got == expected
     con = sqlite3.connect(small[0])
     if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'customer_search'").fetchone():
-        assert con.execute("SELECT count(*) FROM customer_search").fetchone()[0] == 2000
+        # the index holds every customer's name and phone (FTS5 compares it with its content; raises if not)
+        con.execute("INSERT INTO customer_search(customer_search, rank) VALUES ('integrity-check', 1)")
         hit = con.execute("SELECT full_name, phone FROM customer WHERE id = 5").fetchone()
         found = con.execute("SELECT rowid FROM customer_search WHERE customer_search MATCH ?",
                             ('"' + hit[1][-7:] + '"',)).fetchall()

@@ -8,7 +8,7 @@ search falls back to ``LIKE`` over ``name_folded`` (see ``loyalty_desktop.custom
 The table holds only the index (migration 0009): its text is read, when FTS5 needs it, from the view
 ``customer_search_source`` over ``customer`` (an external-content table), and it keeps no per-row
 column sizes (``columnsize=0``: they serve only ranking, which the search does not use). Indexing 200k
-customers took 1.7 s with its own copy of every name and phone and takes 0.8 s this way. The triggers
+customers took 1.7 s with its own copy of every name and phone and takes 0.8 s this way (measured alone). The triggers
 therefore delete an entry with the values it was indexed with (FTS5's ``'delete'`` command).
 
 Trigram matching needs at least 3 characters per phrase; shorter queries use prefix ranges.

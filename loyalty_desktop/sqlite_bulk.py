@@ -94,9 +94,10 @@ def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None,
 @contextmanager
 def parallel_sorts(raw: sqlite3.Connection | None) -> Iterator[None]:
     """Let the big sorts of a bulk job run on worker threads: ``temp_store=FILE`` and ``threads`` on
-    ``raw`` while inside, the connection's own settings back afterwards. SQLite refuses to change
-    ``temp_store`` inside a transaction, so enter and leave it outside one (the job's transaction goes
-    inside); when a transaction is already open (or ``raw`` is None) nothing changes."""
+    ``raw`` while inside, the connection's own settings back afterwards. Changing ``temp_store`` drops the
+    connection's temporary tables, and SQLite refuses it inside a transaction that has some, so enter and
+    leave this outside one (the job's transaction goes inside); when a transaction is already open (or
+    ``raw`` is None) nothing changes."""
     if raw is None or raw.in_transaction:
         yield
         return

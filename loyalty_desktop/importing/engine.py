@@ -294,7 +294,7 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # Index builds and big sorts may use worker threads (set up outside the transaction: SQLite's rule).
+        # Index builds and big sorts may use worker threads (set up outside the transaction, see parallel_sorts).
         with db.connect() as conn, sqlite_bulk.parallel_sorts(_sqlite(conn)):
             trans = conn.begin()
             raw = conn.connection.driver_connection

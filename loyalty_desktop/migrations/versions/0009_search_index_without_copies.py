@@ -7,7 +7,7 @@ Create Date: 2026-12-01 18:10:00
 ``customer_search`` becomes an external-content FTS5 table over the view ``customer_search_source``
 with ``columnsize=0`` (see ``loyalty_desktop.search_index``): same matches, a smaller file, and an
 import of 200k customers indexes them in about half the time. The index is rebuilt from ``customer``
-(1M customers: a few seconds). SQLite only.
+(1M customers: ~10 s on a 2-core PC). SQLite only.
 """
 from alembic import op
 

@@ -671,9 +671,7 @@ def _generate(database, n_customers, n_purchases, seed, progress, cancelled, tod
         raw.execute("PRAGMA synchronous=OFF")
         raw.execute("PRAGMA foreign_keys=OFF")
         raw.execute("PRAGMA cache_size=-262144")  # 256 MiB
-        # Sorts (CREATE INDEX) on worker threads: they need temp files, see sqlite_bulk.
-        raw.execute("PRAGMA temp_store=FILE")
-        raw.execute(f"PRAGMA threads={sqlite_bulk.SORT_THREADS}")
+        sqlite_bulk.use_parallel_sorts(raw)  # CREATE INDEX sorts on worker threads
         raw.execute("PRAGMA busy_timeout=10000")
         raw.set_progress_handler(lambda: 1 if is_cancelled() else 0, 200_000)
         engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)

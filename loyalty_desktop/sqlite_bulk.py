@@ -91,6 +91,14 @@ def restore_indexes(raw: sqlite3.Connection, suspended: Suspended | None,
         raw.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", suspended.stat1)
 
 
+def use_parallel_sorts(raw: sqlite3.Connection) -> None:
+    """Temp files and worker threads for this connection's sorts from now on (a connection of its own,
+    like the demo generator's; :func:`parallel_sorts` does it for a while and puts the settings back).
+    Outside a transaction: see :func:`parallel_sorts`."""
+    raw.execute("PRAGMA temp_store=FILE")
+    raw.execute(f"PRAGMA threads={SORT_THREADS}")
+
+
 @contextmanager
 def parallel_sorts(raw: sqlite3.Connection | None) -> Iterator[None]:
     """Let the big sorts of a bulk job run on worker threads: ``temp_store=FILE`` and ``threads`` on
@@ -103,8 +111,7 @@ def parallel_sorts(raw: sqlite3.Connection | None) -> Iterator[None]:
         return
     store = raw.execute("PRAGMA temp_store").fetchone()[0]
     threads = raw.execute("PRAGMA threads").fetchone()[0]
-    raw.execute("PRAGMA temp_store=FILE")
-    raw.execute(f"PRAGMA threads={SORT_THREADS}")
+    use_parallel_sorts(raw)
     try:
         yield
     finally:

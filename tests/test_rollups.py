@@ -88,7 +88,7 @@ def _invoice_rows(rnd, step, n, known, known_share=0.5):
 def test_random_writes_keep_rollups_exact(db, tmp_path, monkeypatch):
     """Imports (new and known phones, walk-ins, cancelled rows), manual sales, cancelling and un-cancelling,
     a walk-in sale deleted, merges and deletions, in random order: after each, rollups == recomputation.
-    "bulk" imports take the big-file path (day rollup and "bought X" rows counted in memory and merged),
+    "bulk" imports take the big-file path (indexes rebuilt, the day rollup counted in memory and added),
     "bulk_most" touches most customers, so the stats refresh is a full one."""
     import loyalty_desktop.importing.engine as engine
 

@@ -17,6 +17,9 @@ SQLite 3.40's trigram tokenizer has no ``remove_diacritics``, hence the folded c
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.engine import Connection
@@ -56,6 +59,37 @@ FILL = (
 )
 
 
+# FTS5 gathers new entries in memory and writes them out as a segment whenever they pass its hash size
+# (1 MiB by default), merging segments as they pile up. A bulk fill gathers up to 32 MiB instead: 200k
+# customers were indexed in 0.95 s with 1 MiB and in 0.73 s with 16–64 MiB (medians of 5), with the same
+# search times afterwards.
+HASH_SETTING = "hashsize"
+BULK_HASH_BYTES = 32 * 2**20
+DEFAULT_HASH_BYTES = 2**20  # FTS5_DEFAULT_HASHSIZE
+
+
+@contextmanager
+def bulk_writes(conn: Connection) -> Iterator[None]:
+    """A bigger FTS5 hash size while many entries are written inside, the default again afterwards
+    (it is stored with the table, so set back in the same transaction). An SQLite whose FTS5 does not
+    know the setting writes with its default."""
+    try:  # (a refused statement is undone alone: the transaction goes on)
+        conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{HASH_SETTING}', {BULK_HASH_BYTES})"))
+    except DatabaseError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        conn.execute(text(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{HASH_SETTING}', {DEFAULT_HASH_BYTES})"))
+
+
+def fill(conn: Connection, where: str = "", params: dict | None = None) -> None:
+    """Index the customers ``FILL`` selects (``where``: e.g. ``"WHERE id > :m"``) with ``bulk_writes``."""
+    with bulk_writes(conn):
+        conn.execute(text(f"{FILL} {where}"), params or {})
+
+
 def install(conn: Connection) -> None:
     """Create the table, its source view and triggers (idempotent); a table created here is filled. SQLite only."""
     if conn.dialect.name != "sqlite":
@@ -66,7 +100,7 @@ def install(conn: Connection) -> None:
     for sql in TRIGGERS.values():
         conn.execute(text(sql))
     if created:  # an existing index is kept in sync by its triggers
-        conn.execute(text(FILL))
+        fill(conn)
 
 
 def uninstall(conn: Connection) -> None:
@@ -90,7 +124,8 @@ def rebuild(conn: Connection) -> int:
     """Refill the index from ``customer`` (maintenance: after raw bulk loads with triggers dropped)."""
     if not available(conn):
         install(conn)
-    conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
+    with bulk_writes(conn):
+        conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
     conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))
     return int(conn.execute(text("SELECT count(*) FROM customer")).scalar() or 0)
 

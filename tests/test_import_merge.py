@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime
 
@@ -342,6 +343,77 @@ def test_cli_json_and_report(db_path, samples, tmp_path, capsys):
     assert code == 1 and "not found" in capsys.readouterr().err
 
 
+def _hash_setting(conn):
+    from loyalty_desktop import search_index
+
+    return conn.exec_driver_sql(
+        f"SELECT v FROM {search_index.TABLE}_config WHERE k = ?", (search_index.HASH_SETTING,)).scalar()
+
+
+def test_bulk_search_fill_gathers_more_in_memory_and_sets_it_back(db, tmp_path, monkeypatch):
+    """The bulk fill runs with FTS5's bigger hash size and leaves the default stored afterwards."""
+    from loyalty_desktop import search_index
+
+    seen = []
+    real = search_index.bulk_writes
+
+    @contextlib.contextmanager
+    def watching(conn):
+        with real(conn):
+            seen.append(_hash_setting(conn))
+            yield
+
+    monkeypatch.setattr(search_index, "bulk_writes", watching)
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
+                    encoding="utf-8")
+    run_import(db, path, "customers")
+    assert seen == [search_index.BULK_HASH_BYTES]
+    with db.connect() as conn:
+        assert _hash_setting(conn) == search_index.DEFAULT_HASH_BYTES
+        assert search_index.in_sync(conn)
+
+
+def test_bulk_search_fill_without_the_hash_setting_still_indexes(db, tmp_path, monkeypatch):
+    """An FTS5 that refuses the setting (an older SQLite): the fill goes on with its default."""
+    from loyalty_desktop import search_index
+
+    monkeypatch.setattr(search_index, "HASH_SETTING", "no-such-setting")
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
+                    encoding="utf-8")
+    report = run_import(db, path, "customers")
+    assert report.created == 2600
+    with db.connect() as conn:
+        assert search_index.in_sync(conn)
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM customer_search WHERE customer_search MATCH '\"0900002600\"'").scalar() == 1
+
+
+def test_bulk_import_ids_follow_the_phones_after_the_existing_customers(db, tmp_path):
+    """New customers get the ids SQLite would give them (after the highest, also after a deleted one),
+    in phone order, and the stats and tags follow those ids."""
+    run_import(db, xlsx(tmp_path / "one.xlsx", [["Tên", "SĐT"], ["A", "0987000111"], ["B", "0987000222"]]),
+               "customers")
+    with db.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM customer WHERE phone = '+84987000222'")
+    path = tmp_path / "many.csv"
+    rows = [f"Khách {i},09{i:08d},{'VIP' if i % 2 else ''}" for i in range(2600, 0, -1)]  # not in phone order
+    path.write_text("\n".join(["Họ tên,Số điện thoại,Nhóm khách hàng"] + rows), encoding="utf-8")
+    run_import(db, path, "customers")
+    with db.connect() as conn:
+        got = conn.exec_driver_sql("SELECT id, phone, full_name FROM customer WHERE id > 1 ORDER BY id").all()
+        assert [r.id for r in got] == list(range(2, 2602))
+        assert [r.phone for r in got] == sorted(r.phone for r in got)
+        assert got[0].full_name == "Khách 1" and got[-1].full_name == "Khách 2600"
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM customer_stats s JOIN customer c ON c.id = s.customer_id").scalar() == 2601
+        vip = conn.exec_driver_sql(
+            "SELECT c.full_name FROM customer_tag ct JOIN customer c ON c.id = ct.customer_id "
+            "JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'VIP' ORDER BY c.id").scalars().all()
+        assert len(vip) == 1300 and all(int(n.split()[1]) % 2 for n in vip)
+
+
 def test_bulk_import_keeps_search_index_and_stats_in_sync(db, tmp_path):
     from loyalty_desktop import search_index
 
@@ -435,6 +507,38 @@ def test_chunked_customer_normalisation_matches_row_by_row(samples, tmp_path):
     by_phone = {rec["phone"]: rec for rec, _ in many if rec}
     # True and 1 are equal as dict keys: the caches must still tell them apart
     assert by_phone["+84912345682"]["gender"] == "male" and by_phone["+84912345679"]["gender"] == "unknown"
+
+
+def test_customer_rows_from_columns_match_the_rows_from_records(db, samples, tmp_path):
+    """The import's dict-free path (a chunk's columns zipped into rows) writes exactly the rows the
+    record path writes, for every sample file and the awkward one (here: a few rows left out too)."""
+    from loyalty_desktop.importing.engine import _column_rows, _customer_rows, _plan
+    from loyalty_desktop.importing.normalize import Normalizer, customer_columns
+    from loyalty_desktop.importing.readers import open_workbook
+
+    odd = xlsx(tmp_path / "odd.xlsx", [
+        HEAD + ["Địa chỉ", "Ngày tạo"],
+        ["NGUYỄN VĂN A", "0912345678", "31/02/1990", "Nam", "Sao Hỏa", "A@B.VN", "VIP, Sỉ", "abc", "1 Lê Lợi, Huế",
+         "05/11/2025"],
+        ["Bà Hai", "0912345682", "1990", 1, "", "", "", True, "12 Trần Phú, Nha Trang", ""],
+        ["Bà Sáu", "09123", "", "", "", "", "", "", "", ""],  # bad phone
+        ["Bà Ba", 912345679.0, date(1985, 5, 6), True, "HCM", "", "VIP", 1, "", datetime(2024, 1, 2, 8, 30)],
+        ["", "0912 345 680 / 0987654321", "", "F", "", "", "", 1.0, "Hà Nội", ""],
+        ["Chú Tư", "0912345681"],  # short row
+    ])
+    now = datetime(2026, 12, 1, 9, 0)
+    files = [samples / n for n in ("kiotviet_customers.xlsx", "handmade_customers.xlsx", "customers_old.xls",
+                                   "customers_semicolon.csv", "customers_cp1258.csv")] + [odd]
+    with db.connect() as conn:
+        for path in files:
+            wb = open_workbook(path)
+            _name, data, plan = _plan(wb, "customers", None, None)
+            rows = [(i + 1, r) for i, r in enumerate(data.rows) if i > plan.header_index]
+            part = customer_columns(Normalizer(plan, unknown_to_note=True), rows, [])
+            picked = [ok and k % 5 != 2 for k, ok in enumerate(part.accepted)]
+            records = [rec for (rec, _), keep in zip(part.records(), picked) if keep]
+            assert records, path.name
+            assert _column_rows(conn, part.columns(picked), now) == _customer_rows(conn, records, now), path.name
 
 
 def _schema(db, table):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import operator
 import time as _time
@@ -33,7 +34,7 @@ from loyalty_desktop.importing import mapping as mp
 from loyalty_desktop.importing.normalize import (
     P_AMOUNT, P_BRANCH, P_CANCELLED, P_CATEGORY, P_CCODE, P_CHANNEL, P_CNAME, P_CODE, P_DISCOUNT, P_E164,
     P_GOODS, P_LINE, P_PAID, P_PALT, P_PPROBLEM, P_PRAW, P_PTYPE, P_ROWNO, P_WHEN, WALK_IN_NAMES, Normalizer,
-    cell_text, customer_record, customer_records, is_empty, looks_like_footer, problem, purchase_records, purchase_rows,
+    CustomerChunk, cell_text, customer_columns, customer_record, customer_records, is_empty, looks_like_footer, problem, purchase_records, purchase_rows,
 )
 from loyalty_desktop.importing.readers import SheetData, Workbook, open_workbook
 from loyalty_desktop.importing.report import ImportReport, RowProblem
@@ -661,10 +662,11 @@ _CUSTOMER_DEFAULTS = {"code": None, "full_name": "", "name_folded": "", "phone_r
 
 
 _CUSTOMER_EMPTY = (("full_name", ""), ("name_folded", ""), ("phone_type", "mobile"), ("gender", "unknown"), ("points", 0))
+_CUSTOMER_EMPTY_OF = dict(_CUSTOMER_EMPTY)
 
 
 def _customer_rows(conn, records: list[dict], now: datetime) -> list[tuple]:
-    """New customers as positional rows (``_CUSTOMER_INSERT``), sorted by phone."""
+    """New customers (record dicts) as positional rows (``_CUSTOMER_INSERT``)."""
     when_text, day_text = _formatter(conn, c.c.created_at), _formatter(conn, c.c.birth_date)
     now_text = when_text(now)
     defaults = dict(_CUSTOMER_DEFAULTS, updated_at=now_text)
@@ -682,15 +684,48 @@ def _customer_rows(conn, records: list[dict], now: datetime) -> list[tuple]:
             d["birth_date"] = day_text(d["birth_date"])
         d["created_at"] = when_text(d["created_at"]) if d["created_at"] else now_text
         append(row_of(d))
-    rows.sort(key=operator.itemgetter(3))
     return rows
+
+
+def _formatted(values: list, fmt: Callable[[Any], Any], empty: Any = None) -> list:
+    """``[fmt(v) if v else empty for v in values]``, each distinct value formatted once (dates repeat)."""
+    texts = {v: fmt(v) for v in set(values) if v}
+    texts.update((v, empty) for v in set(values) if not v)
+    return list(map(texts.__getitem__, values))
+
+
+def _column_rows(conn, columns: dict[str, list], now: datetime) -> list[tuple]:
+    """New customers given a column per field (``CustomerChunk.columns``; None where a record would have
+    no such key) as the same positional rows ``_customer_rows`` makes of their record dicts, zipped in C."""
+    when_text, day_text = _formatter(conn, c.c.created_at), _formatter(conn, c.c.birth_date)
+    now_text = when_text(now)
+    n = len(columns["phone"])
+    out = []
+    for key in _CUSTOMER_INSERT:
+        values = columns.get(key)
+        if key == "updated_at" or (key == "created_at" and values is None):
+            out.append(itertools.repeat(now_text, n))
+        elif values is None:
+            out.append(itertools.repeat(_CUSTOMER_DEFAULTS[key], n))
+        elif key == "birth_date":
+            out.append(_formatted(values, day_text))
+        elif key == "created_at":
+            out.append(_formatted(values, when_text, now_text))
+        elif key in _CUSTOMER_EMPTY_OF:  # None (or "") → the column's default, as in _customer_rows
+            empty = _CUSTOMER_EMPTY_OF[key]
+            out.append([v or empty for v in values])
+        else:
+            out.append(values)
+    return list(zip(*out))
 
 
 BULK_THRESHOLD = 2000  # new customers from which the search-index triggers are suspended
 
 
-def _insert_customers(conn, records: list[dict], now: datetime, today: date, tick=None) -> dict[str, int]:
-    """Insert new customers (and their zero stats rows); returns phone -> id.
+def _insert_customers(conn, records: list[dict], now: datetime, today: date, tick=None,
+                      rows: list[tuple] | None = None) -> dict[str, int]:
+    """Insert new customers (and their zero stats rows): ``records`` (dicts) and ``rows`` (already
+    positional, ``_column_rows``); returns phone -> id.
 
     Big batches suspend the FTS search-index triggers (``loyalty_desktop.search_index``) and index the
     new rows with one INSERT … SELECT: per-row trigger work was 2/3 of a 100k-customer import. The
@@ -701,11 +736,22 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date, tic
     from loyalty_desktop.models import CustomerStats
 
     ids: dict[str, int] = {}
-    if not records:
+    rows = (rows or []) + _customer_rows(conn, records, now)
+    records = []
+    if not rows:
         return ids
     raw = _sqlite(conn)
-    rows = _customer_rows(conn, records, now)
+    phone_at = _CUSTOMER_INSERT.index("phone")
+    rows.sort(key=operator.itemgetter(phone_at))  # the phone's unique index is appended to
     max_before = conn.execute(select(func.coalesce(func.max(c.c.id), 0))).scalar()
+    columns = _CUSTOMER_INSERT
+    if raw is not None:
+        # On SQLite the new rows carry their ids, the ones SQLite would give them (max + 1, + 2…: the table
+        # has no AUTOINCREMENT), so phone -> id needs no query afterwards. Other databases use their sequence.
+        first = max_before + 1
+        ids = dict(zip(map(operator.itemgetter(phone_at), rows), range(first, first + len(rows))))
+        rows = list(map(operator.add, rows, zip(range(first, first + len(rows)))))
+        columns = _CUSTOMER_INSERT + ("id",)
     bulk = len(rows) >= BULK_THRESHOLD and raw is not None and search_index.available(conn)
     if bulk:
         for name in search_index.TRIGGERS:
@@ -715,19 +761,17 @@ def _insert_customers(conn, records: list[dict], now: datetime, today: date, tic
     for i, batch in enumerate(_chunks(rows, WRITE_BATCH)):
         if tick is not None:
             tick(0.46 + 0.14 * (i * WRITE_BATCH) / total, "Writing customers")
-        _insert_rows(conn, raw, c, _CUSTOMER_INSERT, batch)
+        _insert_rows(conn, raw, c, columns, batch)
     rows = []
     if suspended:
         _restore_indexes(raw, suspended, tick, 0.6, 0.76, "Indexing customers")
     if tick is not None:
         tick(0.76, "Indexing for search")
     if bulk:
-        conn.execute(text(search_index.FILL + " WHERE id > :m"), {"m": max_before})
+        search_index.fill(conn, "WHERE id > :m", {"m": max_before})
         for sql in search_index.TRIGGERS.values():
             conn.execute(text(sql))
-    if raw is not None:
-        ids = dict(raw.execute("SELECT phone, id FROM customer WHERE id > ?", (max_before,)))
-    else:
+    if raw is None:
         for row in conn.execute(select(c.c.id, c.c.phone).where(c.c.id > max_before)):
             ids[row.phone] = row.id
     # Every customer has one stats row: the new ones start at zero (set-based: they are exactly id > max).
@@ -757,32 +801,63 @@ def _apply_updates(conn, updates: list[tuple[int, dict]], now: datetime) -> None
 
 
 def _import_customers(conn, data, plan, options: ImportOptions, report: ImportReport, tick, today) -> None:
+    """Rows whose phone is new and appears once in the file (nearly all, in a first import) go from the
+    normaliser's columns to the database without a record dict; the others (a phone seen again, or
+    already a customer) become dicts that are merged and compared (``_merge_into``, ``_update_for``)."""
     norm = Normalizer(plan, unknown_to_note=options.unknown_to_note)
-    merged: dict[str, dict] = {}
     rejects = report.rejects
     warnings = report.warnings
     rows_read = merged_rows = 0
+    chunks: list[CustomerChunk] = []
+    first_seen: dict[str, int] = {}  # phone -> index of the chunk it first appears in
+    repeated: set[str] = set()
     for chunk in _data_chunks(data, plan, tick, 0.45):
-        for (_rowno, row), (rec, reject) in zip(chunk, customer_records(norm, chunk, warnings)):
+        part = customer_columns(norm, chunk, warnings)
+        for k, reject in enumerate(part.rejects):
             if reject is not None:
-                if looks_like_footer(row) or _blank(row):
-                    continue
-                rows_read += 1
-                rejects.append(reject)
+                row = chunk[k][1]
+                if not (looks_like_footer(row) or _blank(row)):
+                    rows_read += 1
+                    rejects.append(reject)
+        index = len(chunks)
+        chunks.append(part)
+        for head in part.heads:
+            if head is None:
                 continue
             rows_read += 1
-            base = merged.get(rec["phone"])
-            if base is None:
-                merged[rec["phone"]] = rec
-            else:
-                _merge_into(base, rec)
+            phone = head[0]
+            if phone in first_seen:
+                repeated.add(phone)
                 merged_rows += 1
+            else:
+                first_seen[phone] = index
     report.rows += rows_read
     report.merged += merged_rows
     data.release()
     report.rejected = len(rejects)
     tick(0.45, "Matching existing customers")
-    existing = _existing_customers(conn, merged.keys())
+    existing = _existing_customers(conn, first_seen.keys())
+    slow = repeated | existing.keys()
+    # Record dicts for the slow phones, merged in file order (the first row of a phone is the base).
+    merged: dict[str, dict] = {}
+    columns: dict[str, list] = {}
+    for part in chunks:
+        picked = part.accepted
+        if slow:
+            for k, head in enumerate(part.heads):
+                if head is not None and head[0] in slow:
+                    picked[k] = False
+            for rec, _reject in part.records() if not all(picked) else ():
+                if rec is None or rec["phone"] not in slow:
+                    continue
+                base = merged.get(rec["phone"])
+                if base is None:
+                    merged[rec["phone"]] = rec
+                else:
+                    _merge_into(base, rec)
+        for key, values in part.columns(picked).items():
+            columns.setdefault(key, []).extend(values)
+    chunks = []
     now = datetime.now().replace(microsecond=0)
     new_records = [r for ph, r in merged.items() if ph not in existing]
     updates: list[tuple[int, dict]] = []
@@ -791,10 +866,15 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
         if changes:
             updates.append((ex["id"], changes))
     tick(0.46, "Writing customers")
-    new_ids = _insert_customers(conn, new_records, now, today, tick)
+    fast_rows = _column_rows(conn, columns, now) if columns.get("phone") else []
+    new_ids = _insert_customers(conn, new_records, now, today, tick, rows=fast_rows)
+    fast_rows = []
     _apply_updates(conn, updates, now)
     tick(0.9, "Writing tags")
     tagged: dict[int, list[str]] = {}
+    for ph, names in zip(columns.get("phone", ()), columns.get("tags", ())):
+        if names:
+            tagged[new_ids[ph]] = names
     for ph, rec in merged.items():
         if rec.get("tags"):
             cid = new_ids.get(ph) or existing[ph]["id"]

@@ -547,14 +547,115 @@ _HEAD_KEYS = ("phone", "phone_raw", "phone_alt", "phone_type")
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
+class CustomerChunk:
+    """A chunk of customer rows normalised a column at a time (``customer_columns``). Per row (in the
+    chunk's order): ``rejects[k]`` is its reject (a ``RowProblem``) or None, and its fields sit in
+    columns. ``records()`` gives the rows as ``customer_record`` dicts; ``columns(selected)`` gives the
+    fields of the picked rows as one list per field, for an import that writes them without dicts."""
+
+    __slots__ = ("rownos", "rejects", "heads", "keys", "base", "extras", "births", "places", "tags", "points",
+                 "created")
+
+    def __init__(self, rownos, rejects, heads, keys, base, extras, births, places, tags, points, created):
+        self.rownos = rownos
+        self.rejects = rejects
+        self.heads = heads  # (phone, phone_raw, phone_alt, phone_type); None for a rejected row
+        self.keys = keys  # the phone's four (``heads``), then ``base``'s: full_name, name_folded, the plain
+        # text fields in the file, gender
+        self.base = base
+        self.extras = extras  # text of the columns mapped to "note", or None when there are none
+        self.births = births  # (birth_date, birth_md) or (None, None); None: no birth-date column
+        self.places = places  # province match or None; None: no column to find a province in
+        self.tags = tags
+        self.points = points  # (value, understood)
+        self.created = created  # (when, error)
+
+    @property
+    def accepted(self) -> list[bool]:
+        return [r is None for r in self.rejects]
+
+    def records(self) -> list[tuple[dict | None, RowProblem | None]]:
+        """Each row as ``customer_record`` returns it (the record dict, or the reject)."""
+        keys, extras, births, places, tags, points, created = (
+            self.keys, self.extras, self.births, self.places, self.tags, self.points, self.created)
+        out: list[tuple[dict | None, RowProblem | None]] = []
+        append = out.append
+        for k, (reject, head, base) in enumerate(zip(self.rejects, self.heads, zip(*self.base))):
+            if reject is not None:
+                append((None, reject))
+                continue
+            rec: dict[str, Any] = dict(zip(keys, head + base))
+            if extras is not None and extras[k]:
+                rec["note"] = f"{rec['note']}; {extras[k]}" if rec.get("note") else extras[k]
+            if births is not None:
+                birth, md = births[k]
+                if birth is not None:
+                    rec["birth_date"] = birth
+                    rec["birth_md"] = md
+            if places is not None:
+                match = places[k]
+                if match is not None:
+                    rec["province"] = match.province
+                    rec["old_province"] = match.old_province
+                    rec["region"] = match.region
+            if tags is not None:
+                rec["tags"] = list(tags[k])
+            if points is not None:
+                value, ok = points[k]
+                if ok:
+                    rec["points"] = value
+            if created is not None:
+                when = created[k][0]
+                if when is not None:
+                    rec["created_at"] = when
+            append((rec, None))
+        return out
+
+    def columns(self, selected: list[bool]) -> dict[str, list]:
+        """The picked rows' fields (accepted rows only), one list per field: what ``records()`` would put
+        under that key, None where it would leave the key out; ``tags`` holds each row's tag names."""
+        def pick(values):
+            return list(itertools.compress(values, selected))
+
+        heads = pick(self.heads)
+        out = {key: list(map(operator.itemgetter(i), heads)) for i, key in enumerate(_HEAD_KEYS)}
+        n = len(heads)
+        for key, values in zip(self.keys[len(_HEAD_KEYS):], self.base):
+            out[key] = pick(values)
+        if self.extras is not None:
+            notes = out.get("note") or itertools.repeat(None, n)
+            out["note"] = [(f"{note}; {extra}" if note else extra) if extra else note
+                           for note, extra in zip(notes, pick(self.extras))]
+        if self.births is not None:
+            births = pick(self.births)
+            out["birth_date"], out["birth_md"] = list(map(_FIRST, births)), list(map(_SECOND, births))
+        if self.places is not None:
+            places = pick(self.places)
+            for key in ("province", "old_province", "region"):
+                out[key] = [getattr(m, key) if m is not None else None for m in places]
+        if self.tags is not None:
+            out["tags"] = pick(self.tags)
+        if self.points is not None:
+            out["points"] = [value if ok else None for value, ok in pick(self.points)]
+        if self.created is not None:
+            out["created_at"] = list(map(_FIRST, pick(self.created)))
+        return out
+
+
 def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
                      warnings: list[RowProblem]) -> list[tuple[dict | None, RowProblem | None]]:
-    """``customer_record`` for a chunk of rows (same dicts, same warnings in the same order), a column at
-    a time: repeated values (names, areas, dates, genders, tags, points) are converted once through a
-    cache, phones (mostly distinct) through a cache for this chunk only, codes and addresses by a fast path
-    for text that is already clean (``_plain_column``)."""
+    """``customer_record`` for a chunk of rows (same dicts, same warnings in the same order)."""
     if not rows:
         return []
+    return customer_columns(norm, rows, warnings).records()
+
+
+def customer_columns(norm: Normalizer, rows: list[tuple[int, list[Any]]],
+                     warnings: list[RowProblem]) -> CustomerChunk:
+    """A chunk of rows normalised a column at a time, with ``customer_record``'s rejects and warnings (the
+    warnings appended to ``warnings`` in the same order): repeated values (names, areas, dates, genders,
+    tags, points) are converted once through a cache, phones (mostly distinct) through a cache for this
+    chunk only, codes and addresses by a fast path for text that is already clean (``_plain_column``)."""
     keep = norm.__dict__.setdefault("_customer_caches", {})
     col = norm.col
     column, n, nones = _chunk_columns(col, rows)
@@ -572,42 +673,21 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         return res, (res.e164, cell_text(v)[:100] or None, res.alt or None, res.phone_type or "mobile")
 
     phones = _convert_column({}, phone_head, raw_phones)
+    rownos = [rowno for rowno, _row in rows]
+    rejects: list[RowProblem | None] = [None] * n
+    heads: list[tuple | None] = list(map(_SECOND, phones))
+    for k, (res, _head) in enumerate(phones):
+        if not res.e164:
+            rejects[k] = phone_problem(norm, rownos[k], raw_phones[k], res)
+            heads[k] = None
     names = conv("name", norm.name)
     families = conv("family_name", norm.name)
     plain_fields = [fid for fid in ("code", "email", "address", "ward", "note") if fid in col]
     plains = [conv(fid, norm.plain) if fid == "ward" else _plain_column(norm, column(fid)) for fid in plain_fields]
-    genders = conv("gender", norm.gender)
-    raw_births = column("birth_date")
-    births = conv("birth_date", norm.birth)
-    raw_provs = column("province")
-
-    def province_of(v):
-        if is_empty(v):
-            return None, False
-        match = norm.province(v)
-        if match is None:
-            match = norm.from_address(v)
-        return match, match is None
-
-    provs = conv("province", province_of)
-    areas = conv("area", lambda v: None if is_empty(v) else norm.from_address(v))
-    districts = conv("district", lambda v: None if is_empty(v) else norm.from_address(v))
-    raw_points = column("points")
-    points = conv("points", _points_or_error)
-    created = conv("created_at", norm.datetime)
-    tags = conv("tags", norm.tags)
-
     has = col.__contains__
-    has_name, has_family, has_gender, has_birth, has_prov = has("name"), has("family_name"), has("gender"), \
-        has("birth_date"), has("province")
-    has_area, has_district, has_address = has("area"), has("district"), has("address")
-    has_tags, has_points, has_created = has("tags"), has("points"), has("created_at")
-    h_birth, h_prov, h_points = norm.header("birth_date"), norm.header("province"), norm.header("points")
-    fold, from_address = norm.fold, norm.from_address
-    raw_addresses = column("address")
-    # What every accepted record has, in ``customer_record``'s key order, as one tuple per row built in C
-    # (the phone's four values come from ``phones``): full_name/name_folded, the plain text fields
-    # (e-mail in lower case), gender.
+    has_name, has_family, has_gender = has("name"), has("family_name"), has("gender")
+    # full_name/name_folded, the plain text fields (e-mail in lower case), gender: what every accepted
+    # record has after its phone's four values, a column each.
     if has_family:
         fulls = []
         for name, family in zip(names if has_name else ("",) * n, families):
@@ -616,63 +696,75 @@ def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
             fulls.append(name)
     else:
         fulls = names if has_name else ("",) * n
+    fold = norm.fold
     pairs = _convert_column(keep.setdefault("_name_pair", {}),
                             lambda name: (name[:200], fold(name)[:200] if name else ""), fulls)
-    base_columns = [list(map(_FIRST, pairs)), list(map(_SECOND, pairs))]
+    base = [list(map(_FIRST, pairs)), list(map(_SECOND, pairs))]
     for fid, values in zip(plain_fields, plains):
         values = [v or None for v in values]
         if fid == "email":
             values = [v.lower() if v else v for v in values]
-        base_columns.append(values)
+        base.append(values)
     if has_gender:
-        base_columns.append(genders)
+        base.append(conv("gender", norm.gender))
     keys = _HEAD_KEYS + ("full_name", "name_folded") + tuple(plain_fields) + (("gender",) if has_gender else ())
-    out: list[tuple[dict | None, RowProblem | None]] = []
-    append = out.append
-    for k, ((rowno, row), raw_phone, (res, head), base) in enumerate(zip(rows, raw_phones, phones, zip(*base_columns))):
-        if not res.e164:
-            append((None, phone_problem(norm, rowno, raw_phone, res)))
-            continue
-        rec: dict[str, Any] = dict(zip(keys, head + base))
-        _append_note_columns(rec, norm, row)
-        if has_birth:
-            (birth, year_only), err = births[k]
-            if err:
-                warnings.append(problem(rowno, h_birth, raw_births[k], f"birth date not understood ({err}); left empty",
+    extras = [norm.note_extra(row) for _rowno, row in rows] if norm.note_columns else None
+
+    births = None
+    if has("birth_date"):
+        converted = conv("birth_date", norm.birth)  # ((birth, year only), error)
+        raw_births, h_birth = column("birth_date"), norm.header("birth_date")
+        births = [(None, None) if err or birth is None else (birth, None if year_only else birth.month * 100 + birth.day)
+                  for (birth, year_only), err in converted]
+        birth_errors = [converted[k][1] for k in range(n)]
+    else:
+        birth_errors = nones
+
+    provs = None
+    places = None
+    if has("province"):
+        def province_of(v):
+            if is_empty(v):
+                return None, False
+            match = norm.province(v)
+            if match is None:
+                match = norm.from_address(v)
+            return match, match is None
+
+        provs = conv("province", province_of)
+        places = list(map(_FIRST, provs))
+    for fid in ("area", "district"):  # then the first of these that names a province
+        if has(fid):
+            found = conv(fid, lambda v: None if is_empty(v) else norm.from_address(v))
+            places = found if places is None else [m if m is not None else f for m, f in zip(places, found)]
+    if has("address"):
+        from_address = norm.from_address
+        places = places if places is not None else [None] * n
+        for k, raw in enumerate(column("address")):
+            if places[k] is None and not is_empty(raw):
+                places[k] = from_address(raw)
+
+    tags = conv("tags", norm.tags) if has("tags") else None
+    points = conv("points", _points_or_error) if has("points") else None
+    created = conv("created_at", norm.datetime) if has("created_at") else None
+
+    # Warnings, row by row in customer_record's order (birth date, province, points), accepted rows only.
+    h_prov, h_points = norm.header("province"), norm.header("points")
+    bad_points = points is not None and not all(ok for _v, ok in set(points))
+    bad_provs = provs is not None and any(unknown for _m, unknown in set(provs))
+    if any(birth_errors) or bad_provs or bad_points:
+        raw_provs, raw_points = column("province"), column("points")
+        for k in range(n):
+            if rejects[k] is not None:
+                continue
+            if birth_errors[k]:
+                warnings.append(problem(rownos[k], h_birth, raw_births[k],
+                                        f"birth date not understood ({birth_errors[k]}); left empty",
                                         "không hiểu ngày sinh; để trống"))
-            elif birth is not None:
-                rec["birth_date"] = birth
-                rec["birth_md"] = None if year_only else birth.month * 100 + birth.day
-        match = None
-        if has_prov:
-            match, unknown = provs[k]
-            if unknown:
-                warnings.append(problem(rowno, h_prov, raw_provs[k], "unknown province; left empty",
+            if bad_provs and provs[k][1]:
+                warnings.append(problem(rownos[k], h_prov, raw_provs[k], "unknown province; left empty",
                                         "không nhận ra tỉnh/thành; để trống"))
-        if match is None and has_area:
-            match = areas[k]
-        if match is None and has_district:
-            match = districts[k]
-        if match is None and has_address:
-            raw = raw_addresses[k]
-            if not is_empty(raw):
-                match = from_address(raw)
-        if match is not None:
-            rec["province"] = match.province
-            rec["old_province"] = match.old_province
-            rec["region"] = match.region
-        if has_tags:
-            rec["tags"] = list(tags[k])
-        if has_points:
-            value, ok = points[k]
-            if ok:
-                rec["points"] = value
-            else:
-                warnings.append(problem(rowno, h_points, raw_points[k], "points not a number; ignored",
+            if bad_points and not points[k][1]:
+                warnings.append(problem(rownos[k], h_points, raw_points[k], "points not a number; ignored",
                                         "điểm không phải là số; bỏ qua"))
-        if has_created:
-            when, _err = created[k]
-            if when is not None:
-                rec["created_at"] = when
-        append((rec, None))
-    return out
+    return CustomerChunk(rownos, rejects, heads, keys, base, extras, births, places, tags, points, created)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from loyalty_desktop.vn.phones import (
     OLD_MOBILE_PREFIXES,
     PhoneResult,
+    clean_mobile,
     display_phone,
     format_phone,
     normalize_phone,
@@ -184,3 +185,20 @@ def test_speed_figure():
         normalize_phone(v)
     took = time.perf_counter() - start
     print(f"normalize_phone: {len(values) / took:,.0f} values/s")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0912345678", "+84912345678"),
+    ("0388123456", "+84388123456"),
+    ("0912 345 678", None),  # other forms: normalize_phone
+    ("912345678", None),
+    ("０９１２３４５６７８", None),  # full-width digits
+    ("0999999999", None),  # dummy
+    ("0162345678", None),  # not a mobile range
+    ("02438251234", None),  # fixed line, 11 digits
+    ("", None),
+])
+def test_clean_mobile_takes_only_the_plain_ten_digit_form(text, expected):
+    assert clean_mobile(text) == expected
+    if expected:  # and it agrees with the full reading
+        assert normalize_phone(text).e164 == expected

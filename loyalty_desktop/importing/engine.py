@@ -14,6 +14,7 @@ triggers likewise (``_insert_customers``). Other databases take the plain Core p
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import itertools
@@ -614,9 +615,8 @@ def _add_tags(conn, customer_tags: dict[int, list[str]], new_ids: set[int] | Non
     names_used = {n for names in customer_tags.values() for n in names}
     ids = _tag_ids(conn, names_used)
     tag_of = {n: ids[fold(n)] for n in names_used}  # a few distinct names, many customers
-    wanted = {cid: {tag_of[n] for n in names} for cid, names in customer_tags.items() if names}
     existing: dict[int, set[int]] = {}
-    for chunk in _chunks(sorted(cid for cid in wanted if cid not in new_ids)):
+    for chunk in _chunks(sorted(cid for cid, names in customer_tags.items() if names and cid not in new_ids)):
         for row in conn.execute(select(ct.c.customer_id, ct.c.tag_id).where(ct.c.customer_id.in_(chunk))):
             existing.setdefault(row.customer_id, set()).add(row.tag_id)
     links = []
@@ -624,13 +624,21 @@ def _add_tags(conn, customer_tags: dict[int, list[str]], new_ids: set[int] | Non
     raw = _sqlite(conn)
     now = datetime.now().replace(microsecond=0)
     now_value = _formatter(conn, ct.c.created_at)(now) if raw is not None else now
-    empty: set[int] = set()
-    for cid in sorted(wanted):  # primary-key order: the b-tree is appended to
-        new = wanted[cid] - existing.get(cid, empty)
-        if new:
+    combos: dict[tuple[str, ...], tuple[int, ...]] = {}  # the same few combinations of names, again and again
+    for cid in sorted(customer_tags):  # primary-key order: the b-tree is appended to
+        names = customer_tags[cid]
+        if not names:
+            continue
+        key = tuple(names)
+        tids = combos.get(key)
+        if tids is None:
+            tids = combos[key] = tuple(sorted({tag_of[n] for n in names}))
+        if cid in existing:
+            have = existing[cid]
+            tids = tuple(tid for tid in tids if tid not in have)
+        if tids:
             touched.add(cid)
-            for tid in sorted(new):
-                links.append((cid, tid, now_value))
+            links += [(cid, tid, now_value) for tid in tids]
     suspended = _suspend_indexes(raw, "customer_tag", len(links))
     with _tag_masks_suspended(conn, raw, len(links), touched):
         for batch in _chunks(links, WRITE_BATCH):
@@ -809,34 +817,32 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     warnings = report.warnings
     rows_read = merged_rows = 0
     chunks: list[CustomerChunk] = []
-    first_seen: dict[str, int] = {}  # phone -> index of the chunk it first appears in
-    repeated: set[str] = set()
+    seen: set[str] = set()  # the phones so far
+    repeated: set[str] = set()  # those seen on more than one row
     for chunk in _data_chunks(data, plan, tick, 0.45):
         part = customer_columns(norm, chunk, warnings)
-        for k, reject in enumerate(part.rejects):
-            if reject is not None:
-                row = chunk[k][1]
-                if not (looks_like_footer(row) or _blank(row)):
-                    rows_read += 1
-                    rejects.append(reject)
-        index = len(chunks)
+        if part.rejects.count(None) < len(part.rejects):
+            for k, reject in enumerate(part.rejects):
+                if reject is not None:
+                    row = chunk[k][1]
+                    if not (looks_like_footer(row) or _blank(row)):
+                        rows_read += 1
+                        rejects.append(reject)
         chunks.append(part)
-        for head in part.heads:
-            if head is None:
-                continue
-            rows_read += 1
-            phone = head[0]
-            if phone in first_seen:
-                repeated.add(phone)
-                merged_rows += 1
-            else:
-                first_seen[phone] = index
+        phones = [head[0] for head in part.heads if head is not None]
+        distinct = set(phones)
+        rows_read += len(phones)
+        merged_rows += len(phones) - len(distinct - seen)  # every row but a new phone's first
+        repeated |= distinct & seen
+        if len(distinct) < len(phones):
+            repeated.update(ph for ph, times in collections.Counter(phones).items() if times > 1)
+        seen |= distinct
     report.rows += rows_read
     report.merged += merged_rows
     data.release()
     report.rejected = len(rejects)
     tick(0.45, "Matching existing customers")
-    existing = _existing_customers(conn, first_seen.keys())
+    existing = _existing_customers(conn, seen)
     slow = repeated | existing.keys()
     # Record dicts for the slow phones, merged in file order (the first row of a phone is the base).
     merged: dict[str, dict] = {}

@@ -614,8 +614,10 @@ class CustomerChunk:
     def columns(self, selected: list[bool]) -> dict[str, list]:
         """The picked rows' fields (accepted rows only), one list per field: what ``records()`` would put
         under that key, None where it would leave the key out; ``tags`` holds each row's tag names."""
+        everyone = selected.count(False) == 0  # (the usual case: no copies)
+
         def pick(values):
-            return list(itertools.compress(values, selected))
+            return values if everyone else list(itertools.compress(values, selected))
 
         heads = pick(self.heads)
         out = {key: list(map(operator.itemgetter(i), heads)) for i, key in enumerate(_HEAD_KEYS)}
@@ -631,8 +633,11 @@ class CustomerChunk:
             out["birth_date"], out["birth_md"] = list(map(_FIRST, births)), list(map(_SECOND, births))
         if self.places is not None:
             places = pick(self.places)
-            for key in ("province", "old_province", "region"):
-                out[key] = [getattr(m, key) if m is not None else None for m in places]
+            fields = {m: (m.province, m.old_province, m.region) for m in set(places) if m is not None}
+            fields[None] = (None, None, None)
+            triples = list(map(fields.__getitem__, places))
+            for i, key in enumerate(("province", "old_province", "region")):
+                out[key] = list(map(operator.itemgetter(i), triples))
         if self.tags is not None:
             out["tags"] = pick(self.tags)
         if self.points is not None:
@@ -666,20 +671,25 @@ def customer_columns(norm: Normalizer, rows: list[tuple[int, list[Any]]],
         return _convert_column(keep.setdefault(fid, {}), convert, column(fid))
 
     raw_phones = column("phone")
-    normalize_phone = norm.phones.normalize_phone
+    normalize_phone, clean_mobile = norm.phones.normalize_phone, norm.phones.clean_mobile
 
-    def phone_head(v):  # the result and the record's first four values, once per distinct cell
+    def phone_head(v):
+        """The record's first four values (a tuple), or the ``PhoneResult`` saying why the phone is refused."""
+        if type(v) is str:
+            e164 = clean_mobile(v)
+            if e164 is not None:  # most cells: no PhoneResult to build
+                return e164, v, None, "mobile"
         res = normalize_phone(v)
-        return res, (res.e164, cell_text(v)[:100] or None, res.alt or None, res.phone_type or "mobile")
+        if not res.e164:
+            return res
+        return res.e164, cell_text(v)[:100] or None, res.alt or None, res.phone_type or "mobile"
 
-    phones = _convert_column({}, phone_head, raw_phones)
+    heads: list[tuple | None] = _convert_column({}, phone_head, raw_phones)  # once per distinct cell
     rownos = [rowno for rowno, _row in rows]
     rejects: list[RowProblem | None] = [None] * n
-    heads: list[tuple | None] = list(map(_SECOND, phones))
-    for k, (res, _head) in enumerate(phones):
-        if not res.e164:
-            rejects[k] = phone_problem(norm, rownos[k], raw_phones[k], res)
-            heads[k] = None
+    for k in [k for k, head in enumerate(heads) if type(head) is not tuple]:  # (a PhoneResult is a subclass)
+        rejects[k] = phone_problem(norm, rownos[k], raw_phones[k], heads[k])
+        heads[k] = None
     names = conv("name", norm.name)
     families = conv("family_name", norm.name)
     plain_fields = [fid for fid in ("code", "email", "address", "ward", "note") if fid in col]

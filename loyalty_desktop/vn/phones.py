@@ -278,6 +278,16 @@ def _from_text(s: str) -> PhoneResult:
     return _with_alt(first, alt_res.e164 if alt_res.ok else rest[0])
 
 
+def clean_mobile(value: str) -> str | None:
+    """The E.164 form of text that is exactly a 10-digit mobile number ("0912345678", as most cells
+    are), else None (the text may still be a number: :func:`normalize_phone` reads every form)."""
+    if len(value) == 10 and value[0] == "0" and value.isdigit() and value.isascii():
+        nsn = value[1:]
+        if _MOBILE.fullmatch(nsn) and nsn.count(nsn[0]) != 9:
+            return "+84" + nsn
+    return None
+
+
 def normalize_phone(value) -> PhoneResult:
     """Any cell value → :class:`PhoneResult` (E.164 + type, or an error code and reasons).
 
@@ -287,11 +297,9 @@ def normalize_phone(value) -> PhoneResult:
     if value is None:
         return _err("empty", "")
     if isinstance(value, str):
-        # fast path: a clean 10-digit mobile
-        if len(value) == 10 and value[0] == "0" and value.isdigit() and value.isascii():
-            nsn = value[1:]
-            if _MOBILE.fullmatch(nsn) and nsn.count(nsn[0]) != 9:
-                return _mobile(nsn)
+        e164 = clean_mobile(value)  # the common case first
+        if e164 is not None:
+            return _tuple_new(PhoneResult, (e164, "mobile", None, None, "", "", False))
         return _from_text(value)
     if isinstance(value, bool):
         return _err("invalid", str(value))

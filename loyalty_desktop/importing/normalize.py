@@ -633,9 +633,10 @@ class CustomerChunk:
             out["birth_date"], out["birth_md"] = list(map(_FIRST, births)), list(map(_SECOND, births))
         if self.places is not None:
             places = pick(self.places)
-            fields = {m: (m.province, m.old_province, m.region) for m in set(places) if m is not None}
-            fields[None] = (None, None, None)
-            triples = list(map(fields.__getitem__, places))
+            # A few distinct match objects (cached), keyed by identity: hashing the dataclass costs ~1 µs.
+            fields = {key: (None, None, None) if m is None else (m.province, m.old_province, m.region)
+                      for key, m in dict(zip(map(id, places), places)).items()}
+            triples = list(map(fields.__getitem__, map(id, places)))
             for i, key in enumerate(("province", "old_province", "region")):
                 out[key] = list(map(operator.itemgetter(i), triples))
         if self.tags is not None:
@@ -761,7 +762,7 @@ def customer_columns(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     # Warnings, row by row in customer_record's order (birth date, province, points), accepted rows only.
     h_prov, h_points = norm.header("province"), norm.header("points")
     bad_points = points is not None and not all(ok for _v, ok in set(points))
-    bad_provs = provs is not None and any(unknown for _m, unknown in set(provs))
+    bad_provs = provs is not None and any(map(_SECOND, provs))
     if any(birth_errors) or bad_provs or bad_points:
         raw_provs, raw_points = column("province"), column("points")
         for k in range(n):

@@ -5,7 +5,8 @@ any error rolls it all back; a dry run does the same work and rolls back at the 
 are exact.
 
 Speed (``benchmarks/import_bench.py``): rows are read and normalised 10,000 at a time, a column at a
-time (``normalize.customer_records`` / ``purchase_rows``); on SQLite the big writes are positional
+time (``normalize.customer_columns`` / ``purchase_rows``; new customers go from those columns to rows
+without record dicts, see ``_import_customers``); on SQLite the big writes are positional
 ``executemany`` on the driver connection under ``conn`` (same transaction), not Core dicts. A load at
 least as big as the table it goes into drops that table's secondary indexes (and, for purchases, the
 day-rollup trigger) and re-creates them after, sorted, inside the same transaction; the search-index
@@ -697,8 +698,7 @@ def _customer_rows(conn, records: list[dict], now: datetime) -> list[tuple]:
 
 def _formatted(values: list, fmt: Callable[[Any], Any], empty: Any = None) -> list:
     """``[fmt(v) if v else empty for v in values]``, each distinct value formatted once (dates repeat)."""
-    texts = {v: fmt(v) for v in set(values) if v}
-    texts.update((v, empty) for v in set(values) if not v)
+    texts = {v: fmt(v) if v else empty for v in set(values)}
     return list(map(texts.__getitem__, values))
 
 
@@ -850,12 +850,10 @@ def _import_customers(conn, data, plan, options: ImportOptions, report: ImportRe
     for part in chunks:
         picked = part.accepted
         if slow:
-            for k, head in enumerate(part.heads):
-                if head is not None and head[0] in slow:
-                    picked[k] = False
-            for rec, _reject in part.records() if not all(picked) else ():
-                if rec is None or rec["phone"] not in slow:
-                    continue
+            at = [k for k, head in enumerate(part.heads) if head is not None and head[0] in slow]
+            for k in at:
+                picked[k] = False
+            for rec, _reject in part.records(at):
                 base = merged.get(rec["phone"])
                 if base is None:
                     merged[rec["phone"]] = rec

@@ -574,13 +574,17 @@ class CustomerChunk:
     def accepted(self) -> list[bool]:
         return [r is None for r in self.rejects]
 
-    def records(self) -> list[tuple[dict | None, RowProblem | None]]:
-        """Each row as ``customer_record`` returns it (the record dict, or the reject)."""
+    def records(self, only: list[int] | None = None) -> list[tuple[dict | None, RowProblem | None]]:
+        """Each row (or the rows at the indexes ``only``) as ``customer_record`` returns it: the record
+        dict, or the reject."""
         keys, extras, births, places, tags, points, created = (
             self.keys, self.extras, self.births, self.places, self.tags, self.points, self.created)
         out: list[tuple[dict | None, RowProblem | None]] = []
         append = out.append
-        for k, (reject, head, base) in enumerate(zip(self.rejects, self.heads, zip(*self.base))):
+        rows = enumerate(zip(self.rejects, self.heads, zip(*self.base)))
+        if only is not None:
+            rows = ((k, (self.rejects[k], self.heads[k], tuple(column[k] for column in self.base))) for k in only)
+        for k, (reject, head, base) in rows:
             if reject is not None:
                 append((None, reject))
                 continue

@@ -51,6 +51,11 @@ def is_empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+# Folded cells of the rows looked at as possible footers (rejected rows): their first cells repeat
+# ("Cá nhân", a branch name…), and folding costs ~20 µs.
+_footer_key = functools.lru_cache(maxsize=65536)(header_key)
+
+
 def looks_like_footer(row: list[Any]) -> bool:
     """A "Tổng cộng"/"Total" row: one of its first text cells is a total word."""
     seen = 0
@@ -59,7 +64,7 @@ def looks_like_footer(row: list[Any]) -> bool:
             continue
         seen += 1
         if isinstance(v, str):
-            key = header_key(v)
+            key = _footer_key(v)
             if key in FOOTER_WORDS or key.startswith("tong cong") or key.startswith("total "):
                 return True
         if seen >= 3:
@@ -652,6 +657,14 @@ class CustomerChunk:
         return out
 
 
+def _birth_pair(converted) -> tuple[date | None, int | None]:
+    """``Normalizer.birth``'s ``((birth, year only), error)`` → the record's (birth_date, birth_md)."""
+    (birth, year_only), err = converted
+    if err or birth is None:
+        return None, None
+    return birth, None if year_only else birth.month * 100 + birth.day
+
+
 def customer_records(norm: Normalizer, rows: list[tuple[int, list[Any]]],
                      warnings: list[RowProblem]) -> list[tuple[dict | None, RowProblem | None]]:
     """``customer_record`` for a chunk of rows (same dicts, same warnings in the same order)."""
@@ -692,7 +705,8 @@ def customer_columns(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     heads: list[tuple | None] = _convert_column({}, phone_head, raw_phones)  # once per distinct cell
     rownos = [rowno for rowno, _row in rows]
     rejects: list[RowProblem | None] = [None] * n
-    for k in [k for k, head in enumerate(heads) if type(head) is not tuple]:  # (a PhoneResult is a subclass)
+    refused = itertools.compress(range(n), map(operator.is_not, map(type, heads), itertools.repeat(tuple)))
+    for k in list(refused):  # the rows whose phone came back as a PhoneResult (a subclass of tuple)
         rejects[k] = phone_problem(norm, rownos[k], raw_phones[k], heads[k])
         heads[k] = None
     names = conv("name", norm.name)
@@ -729,9 +743,8 @@ def customer_columns(norm: Normalizer, rows: list[tuple[int, list[Any]]],
     if has("birth_date"):
         converted = conv("birth_date", norm.birth)  # ((birth, year only), error)
         raw_births, h_birth = column("birth_date"), norm.header("birth_date")
-        births = [(None, None) if err or birth is None else (birth, None if year_only else birth.month * 100 + birth.day)
-                  for (birth, year_only), err in converted]
-        birth_errors = [converted[k][1] for k in range(n)]
+        births = _convert_column(keep.setdefault("_birth_pair", {}), _birth_pair, converted)
+        birth_errors = list(map(_SECOND, converted))
     else:
         birth_errors = nones
 

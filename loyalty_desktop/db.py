@@ -171,6 +171,14 @@ class Database:
         with self.engine.connect() as conn:
             return current_revision(conn)
 
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file (SQLite; nothing elsewhere), without waiting
+        for readers or writers (``PASSIVE``). A bulk import leaves it for afterwards
+        (``sqlite_bulk.checkpoint_later``); the app runs it on a worker once the import's report is shown."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def dispose(self) -> None:
         self.engine.dispose()
 

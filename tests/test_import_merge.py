@@ -638,3 +638,30 @@ def test_bulk_import_mixing_new_known_and_repeated_phones(db, tmp_path):
         assert len(tags) == 2600 and sorted(tags["+84900003000"].split("|")) == ["Mới", "VIP"]
         assert conn.exec_driver_sql("SELECT count(*) FROM customer_stats").scalar() == 3900
         assert [r.id for r in sorted(rows.values(), key=lambda r: r.id)][-1] == 3900
+
+
+def test_bulk_import_commits_without_a_checkpoint_and_database_checkpoint_copies_it(db, tmp_path):
+    """The import's commit returns once its pages are in the write-ahead log; Database.checkpoint (run by
+    the app in the background) copies them into the file. The pooled connection keeps its own setting."""
+    from pathlib import Path as _Path
+
+    from sqlalchemy import event
+
+    def low_threshold(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA wal_autocheckpoint=10")
+
+    db.engine.dispose()
+    event.listen(db.engine, "connect", low_threshold)
+    main = _Path(db.location)
+    db.checkpoint()
+    size = main.stat().st_size
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
+                    encoding="utf-8")
+    assert run_import(db, path, "customers").created == 2600
+    assert main.stat().st_size == size
+    with db.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10
+    db.checkpoint()
+    assert main.stat().st_size > size
+    assert count(db, Customer.__table__) == 2600

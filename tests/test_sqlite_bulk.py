@@ -106,3 +106,28 @@ def test_indexes_are_built_with_a_small_cache_and_the_cache_comes_back(raw):
     raw.execute("PRAGMA cache_size=-2000")  # already small: left as it is
     with sqlite_bulk.sort_cache(raw):
         assert raw.execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_checkpoint_later_leaves_the_log_for_afterwards_and_restores_the_setting(tmp_path):
+    main = tmp_path / "wal.db"
+    conn = sqlite3.connect(main, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=10")  # pages
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = main.stat().st_size
+    with sqlite_bulk.checkpoint_later(conn):
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t (note) VALUES (?)", [("x" * 500,) for _ in range(2000)])
+        conn.execute("COMMIT")
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (10,)
+    assert main.stat().st_size == size  # ~250 pages committed, none copied yet
+    busy, log, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == done > 200 and main.stat().st_size > size
+    # Without it the same commit checkpoints by itself.
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO t (note) VALUES (?)", [("y" * 500,) for _ in range(2000)])
+    conn.execute("COMMIT")
+    assert main.stat().st_size > size + 2000 * 500
+    conn.close()

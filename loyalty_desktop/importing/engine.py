@@ -297,8 +297,9 @@ def run_import(db, path: str | Path, kind: str, options: ImportOptions | None = 
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # Index builds and big sorts may use worker threads (set up outside the transaction, see parallel_sorts).
-        with db.connect() as conn, sqlite_bulk.parallel_sorts(_sqlite(conn)):
+        # Index builds and big sorts may use worker threads (set up outside the transaction, see
+        # parallel_sorts); the commit leaves the checkpoint for afterwards (checkpoint_later).
+        with db.connect() as conn, sqlite_bulk.parallel_sorts(_sqlite(conn)), sqlite_bulk.checkpoint_later(_sqlite(conn)):
             trans = conn.begin()
             raw = conn.connection.driver_connection
             try:

@@ -45,6 +45,10 @@ def _import_task(state, db, path: str, kind: str, options):
     return run_import(db, path, kind, options, progress=state.progress, cancelled=lambda: state.cancelled)
 
 
+def _checkpoint_task(state, db):
+    db.checkpoint()
+
+
 class ImportWizard(QDialog):
     """Four steps in a stack; Back/Next at the bottom."""
 
@@ -492,6 +496,8 @@ class ImportWizard(QDialog):
         self._go(self.PAGE_REPORT)
         self._fill_report(report)
         if not report.dry_run:
+            # The import's commit left copying its log into the database file for afterwards.
+            self.ctx.tasks.run("checkpoint", _checkpoint_task, self.ctx.db)
             self.ctx.notify_changed(self.kind)
             if self.kind == "purchases" and report.created:
                 self.ctx.notify_changed("customers")

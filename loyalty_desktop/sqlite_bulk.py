@@ -124,7 +124,7 @@ def parallel_sorts(raw: sqlite3.Connection | None) -> Iterator[None]:
 def checkpoint_later(raw: sqlite3.Connection | None) -> Iterator[None]:
     """No automatic checkpoint at this connection's commits while inside. A bulk job's commit then returns
     once its pages are in the write-ahead log; copying them into the database file (a 200k-customer
-    import: ~156 MB, 0.5–1 s; 1M sales: ~2 s) is left to ``Database.checkpoint``, which the app runs in
+    import: ~156 MB, 0.5–0.6 s; 1M sales: 1.4–1.8 s) is left to ``Database.checkpoint``, which the app runs in
     the background after an import (else the next commit past SQLite's threshold, or the last
     connection's close, does it). The connection's own setting comes back afterwards."""
     if raw is None:

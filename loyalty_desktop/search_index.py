@@ -123,9 +123,10 @@ def available(conn: Connection) -> bool:
 def rebuild(conn: Connection) -> int:
     """Refill the index from ``customer`` (maintenance: after raw bulk loads with triggers dropped)."""
     if not available(conn):
-        install(conn)
-    with bulk_writes(conn):
-        conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
+        install(conn)  # (creates and fills it)
+    else:
+        with bulk_writes(conn):
+            conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"))
     conn.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))
     return int(conn.execute(text("SELECT count(*) FROM customer")).scalar() or 0)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from loyalty_desktop.cli import main as cli_main
 from loyalty_desktop.errors import Cancelled
@@ -343,6 +344,14 @@ def test_cli_json_and_report(db_path, samples, tmp_path, capsys):
     assert code == 1 and "not found" in capsys.readouterr().err
 
 
+def _many_customers_csv(tmp_path):
+    """2,600 customers "Khách 1"… with phones 0900000001…: enough for the bulk paths."""
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
+                    encoding="utf-8")
+    return path
+
+
 def _hash_setting(conn):
     from loyalty_desktop import search_index
 
@@ -364,9 +373,7 @@ def test_bulk_search_fill_gathers_more_in_memory_and_sets_it_back(db, tmp_path, 
             yield
 
     monkeypatch.setattr(search_index, "bulk_writes", watching)
-    path = tmp_path / "many.csv"
-    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
-                    encoding="utf-8")
+    path = _many_customers_csv(tmp_path)
     run_import(db, path, "customers")
     assert seen == [search_index.BULK_HASH_BYTES]
     with db.connect() as conn:
@@ -379,9 +386,7 @@ def test_bulk_search_fill_without_the_hash_setting_still_indexes(db, tmp_path, m
     from loyalty_desktop import search_index
 
     monkeypatch.setattr(search_index, "HASH_SETTING", "no-such-setting")
-    path = tmp_path / "many.csv"
-    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
-                    encoding="utf-8")
+    path = _many_customers_csv(tmp_path)
     report = run_import(db, path, "customers")
     assert report.created == 2600
     with db.connect() as conn:
@@ -417,9 +422,7 @@ def test_bulk_import_ids_follow_the_phones_after_the_existing_customers(db, tmp_
 def test_bulk_import_keeps_search_index_and_stats_in_sync(db, tmp_path):
     from loyalty_desktop import search_index
 
-    path = tmp_path / "many.csv"
-    lines = ["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path = _many_customers_csv(tmp_path)
     report = run_import(db, path, "customers")
     assert report.created == 2600
     with db.connect() as conn:
@@ -612,10 +615,7 @@ def test_bulk_load_rebuilds_the_indexes_it_suspends(db, tmp_path, monkeypatch):
 def test_bulk_import_mixing_new_known_and_repeated_phones(db, tmp_path):
     """New phones go the dict-free way, known and repeated ones through merge and update: together
     they give the same customers as one at a time would."""
-    first = tmp_path / "first.csv"
-    first.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
-                     encoding="utf-8")
-    run_import(db, first, "customers")
+    run_import(db, _many_customers_csv(tmp_path), "customers")
     lines = ["Họ tên,Số điện thoại,Ngày sinh,Email,Nhóm khách hàng"]
     lines += [f"Khách {i},09{i:08d},01/02/1990,,Mới" for i in range(1301, 3901)]
     lines += ["Khách 3000,0900003000,,ba.nghin@example.vn,VIP",  # repeated new phone: fills the e-mail
@@ -643,21 +643,15 @@ def test_bulk_import_mixing_new_known_and_repeated_phones(db, tmp_path):
 def test_bulk_import_commits_without_a_checkpoint_and_database_checkpoint_copies_it(db, tmp_path):
     """The import's commit returns once its pages are in the write-ahead log; Database.checkpoint (run by
     the app in the background) copies them into the file. The pooled connection keeps its own setting."""
-    from pathlib import Path as _Path
-
-    from sqlalchemy import event
-
     def low_threshold(dbapi_conn, _record):
         dbapi_conn.execute("PRAGMA wal_autocheckpoint=10")
 
     db.engine.dispose()
     event.listen(db.engine, "connect", low_threshold)
-    main = _Path(db.location)
+    main = Path(db.location)
     db.checkpoint()
     size = main.stat().st_size
-    path = tmp_path / "many.csv"
-    path.write_text("\n".join(["Họ tên,Số điện thoại"] + [f"Khách {i},09{i:08d}" for i in range(1, 2601)]),
-                    encoding="utf-8")
+    path = _many_customers_csv(tmp_path)
     assert run_import(db, path, "customers").created == 2600
     assert main.stat().st_size == size
     with db.connect() as conn:

@@ -36,7 +36,7 @@ from loyalty_desktop.importing import mapping as mp
 from loyalty_desktop.importing.normalize import (
     P_AMOUNT, P_BRANCH, P_CANCELLED, P_CATEGORY, P_CCODE, P_CHANNEL, P_CNAME, P_CODE, P_DISCOUNT, P_E164,
     P_GOODS, P_LINE, P_PAID, P_PALT, P_PPROBLEM, P_PRAW, P_PTYPE, P_ROWNO, P_WHEN, WALK_IN_NAMES, Normalizer,
-    CustomerChunk, cell_text, customer_columns, customer_record, customer_records, is_empty, looks_like_footer, problem, purchase_records, purchase_rows,
+    CustomerChunk, cell_text, customer_columns, customer_record, is_empty, looks_like_footer, problem, purchase_records, purchase_rows,
 )
 from loyalty_desktop.importing.readers import SheetData, Workbook, open_workbook
 from loyalty_desktop.importing.report import ImportReport, RowProblem
@@ -382,12 +382,6 @@ def _data_chunks(data: SheetData, plan: mp.ColumnPlan, tick: _Progress, share: f
             chunk = []
     if chunk:
         yield chunk
-
-
-def _data_rows(data: SheetData, plan: mp.ColumnPlan, tick: _Progress, share: float):
-    """(spreadsheet row number, row) for non-blank rows below the header, with progress."""
-    for chunk in _data_chunks(data, plan, tick, share):
-        yield from chunk
 
 
 def _blank(row) -> bool:

@@ -352,15 +352,15 @@ def _finish_email_and_note(rec: dict, norm, row) -> None:
     """E-mail in lower case; the columns mapped to "note" appended to the note (row-wise path)."""
     if rec.get("email"):
         rec["email"] = rec["email"].lower()
-    _append_note_columns(rec, norm, row)
-
-
-def _append_note_columns(rec: dict, norm, row) -> None:
-    """The columns mapped to "note" appended to the record's note (both customer paths)."""
     if norm.note_columns:
         extra = norm.note_extra(row)
         if extra:
-            rec["note"] = f"{rec['note']}; {extra}" if rec.get("note") else extra
+            rec["note"] = _joined_note(rec.get("note"), extra)
+
+
+def _joined_note(note: str | None, extra: str) -> str:
+    """The note column's text, then the text of the other columns mapped to "note" (``extra``, not empty)."""
+    return f"{note}; {extra}" if note else extra
 
 
 def _chunk_columns(col: dict[str, int], rows: list[tuple[int, list[Any]]]):
@@ -595,7 +595,7 @@ class CustomerChunk:
                 continue
             rec: dict[str, Any] = dict(zip(keys, head + base))
             if extras is not None and extras[k]:
-                rec["note"] = f"{rec['note']}; {extras[k]}" if rec.get("note") else extras[k]
+                rec["note"] = _joined_note(rec.get("note"), extras[k])
             if births is not None:
                 birth, md = births[k]
                 if birth is not None:
@@ -635,8 +635,7 @@ class CustomerChunk:
             out[key] = pick(values)
         if self.extras is not None:
             notes = out.get("note") or itertools.repeat(None, n)
-            out["note"] = [(f"{note}; {extra}" if note else extra) if extra else note
-                           for note, extra in zip(notes, pick(self.extras))]
+            out["note"] = [_joined_note(note, extra) if extra else note for note, extra in zip(notes, pick(self.extras))]
         if self.births is not None:
             births = pick(self.births)
             out["birth_date"], out["birth_md"] = list(map(_FIRST, births)), list(map(_SECOND, births))
